@@ -1,0 +1,195 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the host initramfs for the system tests (tests/system/run.sh).
+# Runs under busybox after the preamble of tools/mkinitramfs.sh mounted
+# /proc, /sys and /dev.  Prints one console line per check:
+#	GZVM-TAP: ok - <name>
+#	GZVM-TAP: not ok - <name> # <reason>
+# then GZVM-TAP-DONE and powers off (or reboots, gzvmtest.mode=reboot).
+#
+# Parameters come from the host kernel command line (dotted, so the kernel
+# ignores them): gzvmtest.mode=full|reboot, gzvmtest.cpus=N (expected
+# online CPUs), gzvmtest.hotplug=N (offline/online rounds per CPU).
+
+ok() { echo "GZVM-TAP: ok - $1"; }
+nok() { echo "GZVM-TAP: not ok - $1 # $2"; }
+check() { # check NAME REASON-IF-FAILED COMMAND...
+	_n=$1 _r=$2
+	shift 2
+	if "$@"; then ok "$_n"; else nok "$_n" "$_r"; fi
+}
+param() {
+	for _w in $(cat /proc/cmdline); do
+		case $_w in "gzvmtest.$1="*) echo "${_w#*=}"; return ;; esac
+	done
+	echo "$2"
+}
+finish() {
+	echo "GZVM-TAP-DONE"
+	sync
+	if [ "$1" = reboot ]; then reboot -f; else poweroff -f; fi
+	sleep 60
+}
+
+MODE=$(param mode full)
+CPUS=$(param cpus 0)
+ROUNDS=$(param hotplug 20)
+
+echo "gzvm-test: /init running, uptime $(cut -d' ' -f1 /proc/uptime) s"
+ok "userspace reached"
+# Keep kernel info messages (CPU hotplug, module output) off the console so
+# they cannot interleave with the result lines; they stay in dmesg.
+echo 4 >/proc/sys/kernel/printk
+
+if [ "$MODE" = reboot ]; then
+	finish reboot
+fi
+
+# --- CPUs ------------------------------------------------------------------
+# Count the CPUs in a list such as "0-3" or "0,2-3".
+count_cpus() {
+	_c=0
+	for _r in $(echo "$1" | tr ',' ' '); do
+		case $_r in
+		*-*) _c=$((_c + ${_r#*-} - ${_r%-*} + 1)) ;;
+		*) _c=$((_c + 1)) ;;
+		esac
+	done
+	echo $_c
+}
+online=$(cat /sys/devices/system/cpu/online)
+n=$(count_cpus "$online")
+check "online CPUs equal the -smp count ($CPUS)" "online: $online ($n CPUs)" \
+	[ "$n" -eq "$CPUS" ]
+
+# --- Device tree: /hypervisor ------------------------------------------------
+compat=/proc/device-tree/hypervisor/compatible
+if [ -f $compat ]; then
+	strs=$(tr '\0' ' ' <$compat)
+	has_both() {
+		tr '\0' '\n' <$compat | grep -qx 'mediatek,geniezone' &&
+			tr '\0' '\n' <$compat | grep -qx 'mediatek,geniezone-hyp'
+	}
+	check "/hypervisor compatible has mediatek,geniezone and mediatek,geniezone-hyp" \
+		"compatible = $strs" has_both
+else
+	nok "/hypervisor compatible has mediatek,geniezone and mediatek,geniezone-hyp" \
+		"no /proc/device-tree/hypervisor/compatible"
+fi
+
+# --- Device tree: /reserved-memory/gzvm@... ----------------------------------
+be32() { hexdump -v -e '/1 "%02x"' "$1"; }
+CO_BASE=0 CO_SIZE=0
+rm_dir=/proc/device-tree/reserved-memory
+node=$(ls -d $rm_dir/gzvm* 2>/dev/null | head -n1)
+name="carve-out in /reserved-memory/gzvm*: no-map, reg with 2+2 cells"
+if [ -z "$node" ]; then
+	nok "$name" "no $rm_dir/gzvm* node"
+elif [ ! -e "$node/no-map" ]; then
+	nok "$name" "$node has no no-map"
+elif [ ! -f "$node/reg" ] || [ "$(wc -c <"$node/reg")" -ne 16 ]; then
+	nok "$name" "$node/reg missing or not 16 bytes"
+elif [ "$(be32 $rm_dir/#address-cells)" != 00000002 ] ||
+     [ "$(be32 $rm_dir/#size-cells)" != 00000002 ]; then
+	nok "$name" "/reserved-memory #address-cells/#size-cells are not 2/2"
+else
+	reg=$(be32 "$node/reg")
+	CO_BASE=$((0x$(echo "$reg" | cut -c1-16)))
+	CO_SIZE=$((0x$(echo "$reg" | cut -c17-32)))
+	unit=${node##*@}
+	if [ "$CO_SIZE" -eq 0 ]; then
+		nok "$name" "size 0"
+	elif [ "$unit" != "$node" ] && [ "$((0x$unit))" -ne "$CO_BASE" ]; then
+		nok "$name" "unit address @$unit differs from reg base $(printf 0x%x $CO_BASE)"
+	else
+		ok "$name"
+	fi
+	echo "gzvm-test: carve-out $(printf '0x%x+0x%x' $CO_BASE $CO_SIZE) (${node##*/})"
+fi
+
+# A no-map region is not "System RAM": arm64 lists it at the top level of
+# /proc/iomem as "<start>-<end> : reserved" (request_standard_resources()).
+name="carve-out listed as reserved (not System RAM) in /proc/iomem"
+if [ "$CO_SIZE" -ne 0 ]; then
+	line=$(printf '%08x-%08x : reserved' $CO_BASE $((CO_BASE + CO_SIZE - 1)))
+	check "$name" "no line '$line'" grep -qx "$line" /proc/iomem
+else
+	nok "$name" "no carve-out in the device tree"
+fi
+
+# --- Test module ------------------------------------------------------------
+KO=/lib/gzvm/gzvm_hosttest.ko
+MOD_CHECKS=7
+if [ -f $KO ]; then
+	insmod $KO carveout_base=$CO_BASE carveout_size=$CO_SIZE
+	rc=$?
+	check "gzvm_hosttest.ko loads" "insmod exit status $rc" [ $rc -eq 0 ]
+	lines=$(dmesg | grep -o 'GZVM-TAP: .*')
+	[ -n "$lines" ] && echo "$lines"
+	got=$(echo "$lines" | grep -c 'GZVM-TAP: ')
+	check "gzvm_hosttest.ko reported all $MOD_CHECKS checks" \
+		"$got lines (oops during the checks?)" [ "$got" -eq $MOD_CHECKS ]
+	dmesg | grep 'gzvm_hosttest: ' | sed 's/^/gzvm-test: /'
+	rmmod gzvm_hosttest
+	rc=$?
+	check "gzvm_hosttest.ko unloads" "rmmod exit status $rc" [ $rc -eq 0 ]
+else
+	nok "gzvm_hosttest.ko loads" "$KO not in the initramfs"
+fi
+
+# --- /dev/mem -----------------------------------------------------------------
+# The Debian kernels have CONFIG_STRICT_DEVMEM and CONFIG_IO_STRICT_DEVMEM:
+# /dev/mem refuses System RAM and regions claimed by drivers (mmap: EPERM),
+# so RAM cannot serve as the positive control. The control reads the magic
+# value ("virt") of virtio-mmio transport 0 at 0x0a000000, a device that no
+# driver claims (virtio_mmio is a module, not loaded here). The carve-out is
+# "reserved", not RAM, so the mmap succeeds and only the access itself can
+# be stopped: by the hypervisor's stage 2, which must deliver SIGBUS (135).
+v=$(timeout 60 devmem 0x0a000000 32 2>&1)
+check "devmem of an unclaimed device (virtio-mmio magic at 0x0a000000) works" \
+	"got '$v'" [ "$v" = 0x74726976 ]
+name_first="devmem of the carve-out's first word dies with SIGBUS"
+name_last="devmem of the carve-out's last word dies with SIGBUS"
+if [ "$CO_SIZE" -ne 0 ]; then
+	for which in first last; do
+		if [ $which = first ]; then a=$CO_BASE; n=$name_first
+		else a=$((CO_BASE + CO_SIZE - 4)); n=$name_last; fi
+		out=$(timeout 60 devmem $(printf 0x%x $a) 32 2>&1)
+		rc=$?
+		check "$n" "exit status $rc, output '$out'" [ $rc -eq 135 ]
+	done
+else
+	nok "$name_first" "no carve-out in the device tree"
+	nok "$name_last" "no carve-out in the device tree"
+fi
+
+# --- CPU hotplug ----------------------------------------------------------
+hotplug() { # hotplug CPU-DIR ROUNDS: prints the first failure
+	_f=$1/online
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		timeout 30 sh -c "echo 0 >$_f" || { echo "round $_i: offline failed"; return 1; }
+		[ "$(cat $_f)" = 0 ] || { echo "round $_i: still online"; return 1; }
+		timeout 30 sh -c "echo 1 >$_f" || { echo "round $_i: online failed"; return 1; }
+		[ "$(cat $_f)" = 1 ] || { echo "round $_i: still offline"; return 1; }
+		_i=$((_i + 1))
+	done
+	return 0
+}
+for d in /sys/devices/system/cpu/cpu[0-9]*; do
+	c=${d##*/}
+	# secondaries only (arm64 lets cpu0 go offline too, but it is the boot CPU)
+	[ "$c" != cpu0 ] && [ -f "$d/online" ] || continue
+	why=$(hotplug "$d" "$ROUNDS")
+	check "$c offline/online $ROUNDS times" "$why" [ -z "$why" ]
+done
+online=$(cat /sys/devices/system/cpu/online)
+check "all CPUs online after hotplug" "online: $online" \
+	[ "$(count_cpus "$online")" -eq "$n" ]
+
+# --- Kernel health --------------------------------------------------------
+bad=$(dmesg | grep -E 'Internal error|Oops|BUG:|Unable to handle|WARNING:|Call trace:' | head -n3)
+check "no oops, BUG or WARNING in the host kernel log" "$(echo $bad)" [ -z "$bad" ]
+
+finish poweroff

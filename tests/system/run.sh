@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/system/run.sh RESULTS_DIR [CONFIG...]
+#
+# Boot the board (tools/board.sh) in each configuration, with the host
+# initramfs running tests/system/init-test.sh, and write
+# RESULTS_DIR/system-<config>.tap (+ .log, the console).
+#
+# Configurations: max-smp4-k61 a72-smp2-k61 max-smp4-k612 (full checks)
+# and max-smp4-k61-reboot a72-smp2-k61-reboot (reboot -f with -no-reboot).
+#
+# Environment:
+#   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
+#   GZVM_BOOT_TIMEOUT    seconds per boot (default 300)
+#   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
+#   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args)
+#
+# Without build/hyp/gzvm-hyp.bin the boots fall back to --no-hyp and each
+# TAP file records the missing hypervisor as a failure.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/system/lib.sh
+. "$ROOT/tests/system/lib.sh"
+
+[[ $# -ge 1 ]] || { echo "usage: $0 RESULTS_DIR [CONFIG...]" >&2; exit 2; }
+RESULTS=$(realpath -m "$1")
+shift
+ALL_CONFIGS=(max-smp4-k61 a72-smp2-k61 max-smp4-k612 max-smp4-k61-reboot a72-smp2-k61-reboot)
+CONFIGS=("$@")
+[[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=("${ALL_CONFIGS[@]}")
+
+TIMEOUT=${GZVM_BOOT_TIMEOUT:-300}
+ROUNDS=${GZVM_HOTPLUG_ROUNDS:-20}
+HYP=$ROOT/build/hyp/gzvm-hyp.bin
+WORK=$ROOT/build/system
+mkdir -p "$RESULTS" "$WORK"
+
+"$ROOT/tools/setup.sh" || { echo "system: tools/setup.sh failed" >&2; exit 1; }
+
+NO_HYP=${GZVM_NO_HYP:-0}
+HYP_MISSING=0
+if [[ $NO_HYP != 1 && ! -f $HYP ]]; then
+	echo "system: $HYP missing: booting without the hypervisor (--no-hyp)" >&2
+	HYP_MISSING=1
+	NO_HYP=1
+fi
+
+# One initramfs per kernel (the test module is built for each).
+declare -A INITRD
+make_initrd() {
+	local tag=$1 ko=()
+	[[ -n ${INITRD[$tag]:-} ]] && return 0
+	if "$ROOT/tools/build-kmod.sh" "$ROOT/tests/system/modules/hosttest" "$tag" \
+		"$WORK/$tag" >"$WORK/kmod-$tag.log" 2>&1; then
+		ko=("$WORK/$tag/gzvm_hosttest.ko")
+	else
+		echo "system: building gzvm_hosttest.ko for $tag failed:" >&2
+		cat "$WORK/kmod-$tag.log" >&2
+	fi
+	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
+		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
+	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
+}
+
+run_config() {
+	local cfg=$1 cpu smp ktag mode=full
+	case $cfg in
+	*-reboot) mode=reboot ;;
+	esac
+	case ${cfg%-reboot} in
+	max-smp4-k61) cpu=max smp=4 ktag=K61 ;;
+	a72-smp2-k61) cpu=a72 smp=2 ktag=K61 ;;
+	max-smp4-k612) cpu=max smp=4 ktag=K612 ;;
+	*) echo "system: unknown configuration $cfg" >&2; return 1 ;;
+	esac
+
+	local tap=$RESULTS/system-$cfg.tap log=$RESULTS/system-$cfg.log
+	tap_begin "$tap"
+	if [[ $HYP_MISSING -eq 1 ]]; then
+		tap_not_ok "hypervisor image build/hyp/gzvm-hyp.bin exists" \
+			"missing: booted the host without it (--no-hyp)"
+	fi
+	if ! make_initrd "$ktag"; then
+		tap_not_ok "host initramfs built" "tools/mkinitramfs.sh failed"
+		tap_end
+		return 0
+	fi
+
+	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
+		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
+		--append "gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS")
+	[[ $NO_HYP == 1 ]] && args+=(--no-hyp)
+	[[ -n ${GZVM_HYP_ARGS:-} ]] && args+=(--hyp-args "$GZVM_HYP_ARGS")
+	[[ $mode == reboot ]] && args+=(--no-reboot)
+
+	local t0 t1 rc
+	t0=$(now)
+	"$ROOT/tools/board.sh" "${args[@]}" </dev/null >/dev/null 2>&1
+	rc=$?
+	t1=$(now)
+	local secs
+	secs=$(elapsed "$t0" "$t1")
+
+	local clean
+	clean=$(clean_log "$log")
+	tap_check "host reached /init before the timeout (${TIMEOUT} s)" \
+		"no 'Run /init' in the console log" \
+		grep -q 'Run /init as init process' <<<"$clean"
+
+	# Results printed by the host's /init (and the test module).
+	local l
+	while IFS= read -r l; do
+		tap_line "$l"
+	done < <(grep -ao 'GZVM-TAP: .*' <<<"$clean" | sed 's/^GZVM-TAP: //; s/[[:space:]]*$//')
+	tap_check "host /init finished its checks" "no GZVM-TAP-DONE (hang or crash?)" \
+		grep -q 'GZVM-TAP-DONE' <<<"$clean"
+
+	local why="exit status $rc"
+	[[ $rc -eq 124 || $rc -eq 137 ]] && why="killed by the ${TIMEOUT} s timeout"
+	if [[ $mode == reboot ]]; then
+		tap_check "QEMU exited by itself with status 0 after 'reboot -f' (-no-reboot)" \
+			"$why" [ "$rc" -eq 0 ]
+		tap_check "host kernel printed 'reboot: Restarting system'" "not in the log" \
+			grep -q 'reboot: Restarting system' <<<"$clean"
+	else
+		tap_check "QEMU exited by itself with status 0 after poweroff" "$why" [ "$rc" -eq 0 ]
+		tap_check "host kernel printed 'reboot: Power down'" "not in the log" \
+			grep -q 'reboot: Power down' <<<"$clean"
+	fi
+
+	if [[ $NO_HYP != 1 ]]; then
+		tap_check "hypervisor logged to the UART before the host started" \
+			"no 'gzvm-hyp: ' line before 'Booting Linux'" \
+			grep -q 'gzvm-hyp: ' < <(before_linux_boot "$log")
+	fi
+	local hyp_lines
+	hyp_lines=$(after_linux_boot "$log" | grep -c 'gzvm-hyp: ')
+	if grep -q 'Booting Linux' <<<"$clean"; then
+		tap_check "hypervisor silent on the UART after the host started" \
+			"$hyp_lines 'gzvm-hyp: ' lines after 'Booting Linux'" [ "$hyp_lines" -eq 0 ]
+	else
+		tap_not_ok "hypervisor silent on the UART after the host started" \
+			"the host never printed 'Booting Linux'"
+	fi
+
+	local uptime
+	uptime=$(grep -o 'gzvm-test: /init running, uptime [0-9.]* s' <<<"$clean" |
+		grep -o '[0-9.]* s' || echo '? s')
+	tap_end
+	local pass fail
+	pass=$(grep -c '^ok' "$tap")
+	fail=$(grep -c '^not ok' "$tap")
+	printf 'system: %-22s %5s s wall, /init at %s guest, QEMU status %d: %d passed, %d failed\n' \
+		"$cfg" "$secs" "$uptime" "$rc" "$pass" "$fail"
+}
+
+T0=$(now)
+for cfg in "${CONFIGS[@]}"; do
+	run_config "$cfg"
+done
+echo "system: all configurations in $(elapsed "$T0" "$(now)") s${NO_HYP:+}$([[ $NO_HYP == 1 ]] && echo ' (no hypervisor: --no-hyp)')"
+exit 0
