@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * EL2 state: the hypervisor's own translation regime, and the controls under
+ * which the host kernel runs at EL1 (stage-2 on, SMCs trapped, nothing else
+ * trapped: FP/SIMD, SVE, SME, PMU, debug, timers and the GIC system
+ * registers all belong to the host).
+ */
+#include <asm/pgtable.h>
+#include <asm/sysreg.h>
+#include <hyp/arch.h>
+#include <hyp/cpu.h>
+#include <hyp/el2.h>
+#include <hyp/log.h>
+
+#include "asm_macros.h"
+
+/* Read by el2_mmu_on() in head.S: keep the order. */
+struct el2_mmu_config {
+	u64 mair;
+	u64 tcr;
+	u64 ttbr0;
+	u64 sctlr;
+} el2_mmu_config;
+
+static struct {
+	u64 vtcr;
+	u64 vttbr;
+} host_s2_config;
+
+_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_top) == HYP_CPU_STACK_TOP,
+	       "entry code reads stack_top at a fixed offset");
+
+void el2_mmu_on(void);
+void __noreturn __enter_host(u64 entry, u64 ctx);
+void __noreturn halt(void);
+void hyp_cpu_entry(void);
+
+static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+static unsigned int parange_field(void)
+{
+	unsigned int pa = ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_PARANGE_SHIFT);
+
+	/* 4 KiB pages without FEAT_LPA2 stop at 48 bits */
+	return pa > 5 ? 5 : pa;
+}
+
+unsigned int arch_pa_bits(void)
+{
+	return parange_bits[parange_field()];
+}
+
+void arch_el2_mmu_prepare(const struct pgtable *s1)
+{
+	el2_mmu_config.mair = MAIR_EL2_VALUE;
+	el2_mmu_config.tcr = TCR_EL2_RES1 | TCR_T0SZ(s1->ia_bits) | TCR_IRGN0_WBWA |
+			     TCR_ORGN0_WBWA | TCR_SH0_INNER |
+			     ((u64)parange_field() << TCR_EL2_PS_SHIFT);
+	el2_mmu_config.ttbr0 = (u64)(uintptr_t)s1->root;
+	el2_mmu_config.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN;
+}
+
+static u64 dcache_line_size(void)
+{
+	return 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+}
+
+void arch_el2_mmu_enable_boot(u64 start, u64 end)
+{
+	u64 line = dcache_line_size();
+
+	/*
+	 * Everything written so far went to memory with caches off.  Drop any
+	 * stale lines for it so that the first cached reads see memory.
+	 */
+	for (u64 p = ALIGN_DOWN(start, line); p < end; p += line)
+		__asm__ __volatile__("dc ivac, %0" :: "r"(p) : "memory");
+	dsb(sy);
+	/* the secondaries read el2_mmu_config with their MMU off */
+	el2_mmu_on();
+	arch_dcache_clean_range(&el2_mmu_config, sizeof(el2_mmu_config));
+}
+
+void arch_dcache_clean_range(const void *p, size_t len)
+{
+	u64 line = dcache_line_size();
+	u64 end = (u64)(uintptr_t)p + len;
+
+	for (u64 a = ALIGN_DOWN((u64)(uintptr_t)p, line); a < end; a += line)
+		__asm__ __volatile__("dc cvac, %0" :: "r"(a) : "memory");
+	dsb(sy);
+}
+
+void arch_host_s2_prepare(const struct pgtable *s2)
+{
+	static const u64 sl0_for_start_level[] = { 2, 1, 0 };
+
+	host_s2_config.vtcr = VTCR_EL2_RES1 | TCR_T0SZ(s2->ia_bits) |
+			      (sl0_for_start_level[s2->start_level] << VTCR_SL0_SHIFT) |
+			      TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+			      ((u64)parange_field() << VTCR_PS_SHIFT);
+	/* VMID 0 is the host's */
+	host_s2_config.vttbr = (u64)(uintptr_t)s2->root;
+	arch_dcache_clean_range(&host_s2_config, sizeof(host_s2_config));
+}
+
+u64 arch_read_mpidr(void)
+{
+	return read_sysreg(mpidr_el1);
+}
+
+void arch_set_this_cpu(struct hyp_cpu *cpu)
+{
+	write_sysreg((u64)(uintptr_t)cpu, tpidr_el2);
+}
+
+struct hyp_cpu *arch_this_cpu(void)
+{
+	return (struct hyp_cpu *)(uintptr_t)read_sysreg(tpidr_el2);
+}
+
+u64 arch_cpu_entry_pa(void)
+{
+	return (u64)(uintptr_t)hyp_cpu_entry;
+}
+
+void arch_cpu_vulns(struct arch_cpu_vulns *v)
+{
+	u64 pfr0 = read_sysreg(SYS_ID_AA64PFR0_EL1);
+	u64 mmfr1 = read_sysreg(SYS_ID_AA64MMFR1_EL1);
+	unsigned int csv2 = ID_FIELD(pfr0, ID_PFR0_CSV2_SHIFT);
+
+	v->spectre_v2_unaffected = csv2 >= 1;
+	v->spectre_bhb_unaffected = csv2 >= 3 || ID_FIELD(mmfr1, ID_MMFR1_ECBHB_SHIFT) >= 1;
+}
+
+void arch_halt(void)
+{
+	halt();
+}
+
+/* Fine-grained traps reset to UNKNOWN values: set them to "trap nothing". */
+static void init_fgt(u64 pfr1)
+{
+	u64 nbits = 0;
+
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_FGT_SHIFT) == 0)
+		return;
+	if (ID_FIELD(pfr1, ID_PFR1_SME_SHIFT))
+		nbits |= HFGXTR_NSMPRI_EL1 | HFGXTR_NTPIDR2_EL0;
+	write_sysreg(nbits, SYS_HFGRTR_EL2);
+	write_sysreg(nbits, SYS_HFGWTR_EL2);
+	write_sysreg(0, SYS_HFGITR_EL2);
+	write_sysreg(0, SYS_HDFGRTR_EL2);
+	write_sysreg(0, SYS_HDFGWTR_EL2);
+}
+
+static void init_hcrx(void)
+{
+	u64 hcrx = 0;
+
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_HCX_SHIFT) == 0)
+		return;
+	/* enable, rather than trap, what the host may use */
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64ISAR2_EL1), ID_ISAR2_MOPS_SHIFT))
+		hcrx |= HCRX_MSCEN;
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR3_EL1), ID_MMFR3_TCRX_SHIFT))
+		hcrx |= HCRX_TCR2EN;
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR3_EL1), ID_MMFR3_SCTLRX_SHIFT))
+		hcrx |= HCRX_SCTLR2EN;
+	write_sysreg(hcrx, SYS_HCRX_EL2);
+}
+
+/* FP/SIMD, SVE and SME untrapped, with the longest vector lengths allowed. */
+static void init_cptr(u64 pfr0, u64 pfr1)
+{
+	u64 cptr = CPTR_EL2_DEFAULT;
+
+	if (ID_FIELD(pfr0, ID_PFR0_SVE_SHIFT)) {
+		cptr &= ~CPTR_EL2_TZ;
+		write_sysreg(cptr, cptr_el2);
+		isb();
+		write_sysreg(0x1ff, SYS_ZCR_EL2);	/* LEN: as long as implemented */
+	}
+	if (ID_FIELD(pfr1, ID_PFR1_SME_SHIFT)) {
+		cptr &= ~CPTR_EL2_TSM;
+		write_sysreg(cptr, cptr_el2);
+		isb();
+		write_sysreg(0, SYS_SMPRIMAP_EL2);
+		/* LEN max, FA64 and EZT0 (RES0 where not implemented) */
+		write_sysreg(0x1ffULL | BIT(31) | BIT(30), SYS_SMCR_EL2);
+	}
+	write_sysreg(cptr, cptr_el2);
+}
+
+static void init_host_controls(void)
+{
+	u64 pfr0 = read_sysreg(SYS_ID_AA64PFR0_EL1);
+	u64 pfr1 = read_sysreg(SYS_ID_AA64PFR1_EL1);
+	u64 dfr0 = read_sysreg(SYS_ID_AA64DFR0_EL1);
+	u64 hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_API | HCR_APK;
+	u64 mdcr = 0;
+	unsigned int pmuver = ID_FIELD(dfr0, ID_DFR0_PMUVER_SHIFT);
+
+	if (ID_FIELD(pfr1, ID_PFR1_MTE_SHIFT) >= 2)
+		hcr |= HCR_ATA;
+
+	/* the host sees its own CPU's identity */
+	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
+	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
+
+	/* physical timer and counter for EL1; no virtual counter offset */
+	write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+	write_sysreg(0, cntvoff_el2);
+	write_sysreg(0, cnthp_ctl_el2);
+
+	/* every PMU counter belongs to the host; EL2 does not count */
+	if (pmuver && pmuver != 0xf) {
+		mdcr = (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
+		if (pmuver >= 4)
+			mdcr |= MDCR_HPMD;
+	}
+	write_sysreg(mdcr, mdcr_el2);
+
+	init_cptr(pfr0, pfr1);
+	init_fgt(pfr1);
+	init_hcrx();
+
+	write_sysreg(0, hstr_el2);
+	/* GICv3: let EL1 use the system register interface */
+	if (ID_FIELD(pfr0, ID_PFR0_GIC_SHIFT)) {
+		write_sysreg(ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE, SYS_ICC_SRE_EL2);
+		isb();
+		write_sysreg(0, SYS_ICH_HCR_EL2);
+	}
+
+	write_sysreg(host_s2_config.vtcr, vtcr_el2);
+	write_sysreg(host_s2_config.vttbr, vttbr_el2);
+	isb();
+	__asm__ __volatile__("tlbi vmalls12e1" ::: "memory");
+	dsb(nsh);
+	write_sysreg(hcr, hcr_el2);
+
+	/* the EL1 state a CPU has after reset (MMU off, little-endian) */
+	write_sysreg(SCTLR_EL1_RESET, sctlr_el1);
+	isb();
+}
+
+void arch_enter_host(struct hyp_cpu *cpu)
+{
+	init_host_controls();
+	__enter_host(cpu->host_entry, cpu->host_ctx);
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Traps from the host, decoded from ESR_EL2: hypercalls (HVC), firmware
+ * calls (SMC, trapped by HCR_EL2.TSC) and stage-2 faults.  Whatever the host
+ * does, the answer is a return value or an exception injected into the host:
+ * nothing the host can trigger here stops the hypervisor.
+ */
+#include <asm/sysreg.h>
+#include <hyp/host_abort.h>
+#include <hyp/hypercall.h>
+#include <hyp/log.h>
+#include <hyp/smccc.h>
+
+#include "asm_macros.h"
+
+struct host_regs {
+	u64 x[31];
+	u64 pad;
+};
+
+_Static_assert(sizeof(struct host_regs) == HOST_REGS_SIZE, "frame layout shared with vectors.S");
+
+void handle_host_sync(struct host_regs *regs);
+void hyp_bad_exception(struct host_regs *regs, u64 kind);
+
+static void call_service(struct host_regs *regs, void (*service)(struct smccc_regs *))
+{
+	struct smccc_regs r;
+
+	for (int i = 0; i < 8; i++)
+		r.a[i] = regs->x[i];
+	service(&r);
+	for (int i = 0; i < 4; i++)
+		regs->x[i] = r.a[i];
+}
+
+/* Vector offset from VBAR_EL1 for an exception taken from the given PSTATE. */
+static u64 el1_vector_offset(u64 spsr)
+{
+	if (spsr & PSR_MODE32)
+		return 0x600;			/* lower EL, AArch32 */
+	switch (spsr & PSR_MODE_MASK) {
+	case PSR_MODE_EL0t:
+		return 0x400;			/* lower EL, AArch64 */
+	case PSR_MODE_EL1t:
+		return 0x000;			/* current EL, SP_EL0 */
+	default:
+		return 0x200;			/* current EL, SP_EL1 */
+	}
+}
+
+/*
+ * Enter the host's EL1 exception vector as the hardware would have: the
+ * interrupted state goes to ELR_EL1/SPSR_EL1, PSTATE becomes EL1h with all
+ * interrupts masked, and PAN, SSBS, UAO and BTYPE change as on a real
+ * exception entry.
+ */
+static void inject_host_exception(u64 esr_el1, u64 far)
+{
+	u64 spsr = read_sysreg(spsr_el2);
+	u64 sctlr = read_sysreg(sctlr_el1);
+	u64 pstate = PSR_MODE_EL1h | PSR_DAIF;
+
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_PAN_SHIFT))
+		pstate |= (spsr & PSR_PAN) | (sctlr & SCTLR_EL1_SPAN ? 0 : PSR_PAN);
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT) &&
+	    (sctlr & SCTLR_EL1_DSSBS))
+		pstate |= PSR_SSBS;
+
+	write_sysreg(read_sysreg(elr_el2), elr_el1);
+	write_sysreg(spsr, spsr_el1);
+	write_sysreg(esr_el1, esr_el1);
+	write_sysreg(far, far_el1);
+	write_sysreg(read_sysreg(vbar_el1) + el1_vector_offset(spsr), elr_el2);
+	write_sysreg(pstate, spsr_el2);
+}
+
+static bool from_el0(u64 spsr)
+{
+	return (spsr & PSR_MODE32) || (spsr & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
+static void host_stage2_fault(u64 esr)
+{
+	u64 spsr = read_sysreg(spsr_el2);
+	u64 far = read_sysreg(far_el2);
+	u64 ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	bool instr = ESR_EC(esr) == EC_IABT_LOW;
+	struct host_fault f = {
+		.from_el0 = from_el0(spsr),
+		.instruction = instr,
+		.s1ptw = esr & ESR_S1PTW,
+		.va_valid = !(esr & ESR_FNV),
+		.va = far,
+	};
+	u64 ec, fsc, iss;
+
+	switch (host_abort_kind(&f)) {
+	case HOST_ABORT_EXTERNAL:
+		fsc = f.s1ptw ? FSC_SEA_TTW_L0 + (esr & 3) : FSC_SEA;
+		break;
+	case HOST_ABORT_PERMISSION:
+		fsc = FSC_PERM_L3;
+		break;
+	default:
+		fsc = FSC_ALIGNMENT;
+		break;
+	}
+	if (instr)
+		ec = f.from_el0 ? EC_IABT_LOW : EC_IABT_CUR;
+	else
+		ec = f.from_el0 ? EC_DABT_LOW : EC_DABT_CUR;
+	/* keep WnR, CM and FnV of the original syndrome; no instruction syndrome */
+	iss = fsc | (instr ? 0 : esr & (ESR_WNR | ESR_CM)) | (esr & ESR_FNV);
+
+	hyp_log("host %s access to IPA %llx (VA %llx, PC %llx) refused",
+		instr ? "instruction" : (esr & ESR_WNR) ? "write" : "read",
+		(unsigned long long)ipa, (unsigned long long)far,
+		(unsigned long long)read_sysreg(elr_el2));
+	inject_host_exception((ec << ESR_EC_SHIFT) | ESR_IL | iss, far);
+}
+
+void handle_host_sync(struct host_regs *regs)
+{
+	u64 esr = read_sysreg(esr_el2);
+
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		call_service(regs, host_hvc_call);
+		break;
+	case EC_SMC64:
+		call_service(regs, host_smc_call);
+		/* a trapped SMC returns to itself: step over it */
+		write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+		break;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		host_stage2_fault(esr);
+		break;
+	default:
+		/* nothing else is trapped; should it happen, the host sees UNDEFINED */
+		hyp_log("unexpected trap from host: ESR %llx at PC %llx",
+			(unsigned long long)esr, (unsigned long long)read_sysreg(elr_el2));
+		inject_host_exception(((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
+		break;
+	}
+}
+
+void hyp_bad_exception(struct host_regs *regs, u64 kind)
+{
+	hyp_panic("unexpected exception %llu at EL2: ESR %llx ELR %llx FAR %llx SPSR %llx "
+		  "x0 %llx x1 %llx x30 %llx",
+		  (unsigned long long)kind, (unsigned long long)read_sysreg(esr_el2),
+		  (unsigned long long)read_sysreg(elr_el2), (unsigned long long)read_sysreg(far_el2),
+		  (unsigned long long)read_sysreg(spsr_el2), (unsigned long long)regs->x[0],
+		  (unsigned long long)regs->x[1], (unsigned long long)regs->x[30]);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The GenieZone hypercall table.  Every entry validates its own arguments;
+ * status codes are the LK-style values of the ABI (include/gzvm/hvc.h).
+ * Functions of the ABI that this hypervisor does not offer yet answer
+ * GZVM_ERR_NOT_IMPLEMENTED; numbers the ABI does not define answer
+ * GZVM_ERR_NOT_SUPPORTED.
+ */
+#include <gzvm/hvc.h>
+#include <hyp/hypercall.h>
+#include <hyp/log.h>
+#include <hyp/psci.h>
+
+typedef s64 (*hvc_handler_t)(struct smccc_regs *regs);
+
+static s64 hvc_probe(struct smccc_regs *regs)
+{
+	/* v13 drivers announce their version in x1..x3; older ones pass nothing */
+	hyp_log("hvc: probe from driver %llu.%llu.%llu",
+		(unsigned long long)regs->a[1], (unsigned long long)regs->a[2],
+		(unsigned long long)regs->a[3]);
+	regs->a[1] = GZVM_HYP_VERSION_MAJOR;
+	regs->a[2] = GZVM_HYP_VERSION_MINOR;
+	regs->a[3] = GZVM_HYP_VERSION_SUB;
+	return GZVM_OK;
+}
+
+static s64 hvc_not_implemented(struct smccc_regs *regs)
+{
+	(void)regs;
+	return GZVM_ERR_NOT_IMPLEMENTED;
+}
+
+static const hvc_handler_t gzvm_hvc_table[] = {
+	[GZVM_FN_CREATE_VM]		= hvc_not_implemented,
+	[GZVM_FN_DESTROY_VM]		= hvc_not_implemented,
+	[GZVM_FN_CREATE_VCPU]		= hvc_not_implemented,
+	[GZVM_FN_DESTROY_VCPU]		= hvc_not_implemented,
+	[GZVM_FN_SET_MEMREGION]		= hvc_not_implemented,
+	[GZVM_FN_RUN]			= hvc_not_implemented,
+	[GZVM_FN_GET_ONE_REG]		= hvc_not_implemented,
+	[GZVM_FN_SET_ONE_REG]		= hvc_not_implemented,
+	[GZVM_FN_IRQ_LINE]		= hvc_not_implemented,
+	[GZVM_FN_CREATE_DEVICE]		= hvc_not_implemented,
+	[GZVM_FN_PROBE]			= hvc_probe,
+	[GZVM_FN_ENABLE_CAP]		= hvc_not_implemented,
+	[GZVM_FN_INFORM_EXIT]		= hvc_not_implemented,
+	[GZVM_FN_MEMREGION_PURPOSE]	= hvc_not_implemented,
+	[GZVM_FN_SET_DTB_CONFIG]	= hvc_not_implemented,
+	[GZVM_FN_MAP_GUEST]		= hvc_not_implemented,
+	[GZVM_FN_MAP_GUEST_BLOCK]	= hvc_not_implemented,
+	[GZVM_FN_GET_STATISTICS]	= hvc_not_implemented,
+};
+
+void host_hvc_call(struct smccc_regs *regs)
+{
+	u32 fid = (u32)regs->a[0];
+	int fn = gzvm_hvc_fn(fid);
+	hvc_handler_t handler;
+
+	if (fn < 0) {
+		/* the same services as by SMC, whichever conduit the host picked */
+		if (psci_is_fid(fid) || SMCCC_OWNER(fid) == SMCCC_OWNER_ARCH)
+			host_smc_call(regs);
+		else
+			regs->a[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	handler = (unsigned int)fn < ARRAY_SIZE(gzvm_hvc_table) ? gzvm_hvc_table[fn] : NULL;
+	regs->a[0] = (u64)(handler ? handler(regs) : GZVM_ERR_NOT_SUPPORTED);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor's page pool: the part of the carve-out after the image.
+ * Fixed size, no growth.  Usage is counted so leaks are measurable
+ * (reported by GET_STATISTICS and the log).
+ */
+#ifndef HYP_PAGE_ALLOC_H
+#define HYP_PAGE_ALLOC_H
+
+#include <hyp/compiler.h>
+#include <hyp/spinlock.h>
+#include <hyp/types.h>
+
+struct page_pool {
+	spinlock_t lock;
+	uintptr_t next;		/* never-used pages start here */
+	uintptr_t end;
+	void *free_list;	/* single pages given back */
+	u64 total_pages;
+	u64 used_pages;
+};
+
+void pool_init(struct page_pool *pool, void *base, u64 size);
+/* nr zeroed, contiguous pages, or NULL when the pool is exhausted. */
+void *pool_zalloc_pages(struct page_pool *pool, unsigned int nr);
+void pool_free_page(struct page_pool *pool, void *page);
+u64 pool_used_pages(struct page_pool *pool);
+
+/* The pool every hypervisor object comes from. */
+extern struct page_pool hyp_pool;
+
+#endif
