@@ -246,7 +246,10 @@ int dt_setprop_u32(void *blob, int node, const char *name, uint32_t val);
 int dt_setprop_cells(void *blob, int node, const char *name,
 		     const uint64_t *vals, int n, int ncells);
 
-/* Append str (with its NUL) to a string-list property, creating it if absent. */
+/*
+ * Append str (with its NUL) to a string-list property, creating it if
+ * absent. str must not point into the blob.
+ */
 int dt_appendprop_string(void *blob, int node, const char *name,
 			 const char *str);
 

@@ -1179,7 +1179,7 @@ static int setprop_common(void *blob, int node, const char *name,
 		at += PROP_HDR_SIZE;
 		newsz -= PROP_HDR_SIZE;
 	}
-	wr32(e.b + at - 8, (uint32_t)len);
+	/* Value first: an in-blob source may include the old length field. */
 	if (copy && len && !moved) {
 		if (vo >= 0)
 			memmove(e.b + at, e.b + vo, (uint32_t)len);
@@ -1191,6 +1191,7 @@ static int setprop_common(void *blob, int node, const char *name,
 		memset(e.b + at + oldlen, 0, (uint32_t)len - oldlen);
 	}
 	memset(e.b + at + len, 0, newsz - (uint32_t)len);
+	wr32(e.b + at - 8, (uint32_t)len);
 	if (valp)
 		*valp = e.b + at;
 	return 0;
