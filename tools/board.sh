@@ -69,6 +69,10 @@ ENV=$ROOT/build/deps/deps.env
 img_var=${KTAG}_IMAGE
 KIMAGE=${!img_var:-}
 [[ -n $KIMAGE && -f $KIMAGE ]] || die "unknown kernel '$KTAG' (K61, K612)"
+if [[ -n $INITRD ]]; then
+	[[ -f $INITRD ]] || die "no initramfs $INITRD"
+	INITRD=$(realpath "$INITRD")
+fi
 
 case $CPU in
 max)
@@ -131,9 +135,24 @@ if [[ -n $LOG ]]; then
 	mkdir -p "$(dirname "$LOG")"
 	printf 'board: %s\n' "$cmdline" >"$LOG"
 	printf 'board: %s\n' "$cmdline" >&2
+	# timeout(1) runs QEMU in a process group of its own: forward our
+	# SIGTERM/SIGINT to it so that whoever ends this script ends QEMU too.
 	set +e
-	"${CMD[@]}" 2>&1 | tee -a "$LOG"
-	rc=${PIPESTATUS[0]}
+	exec {out}> >(tee -a "$LOG")
+	tpid=$!
+	exec {in}<&0	# a background job would otherwise get /dev/null as stdin
+	"${CMD[@]}" <&$in >&$out 2>&1 &
+	qpid=$!
+	trap 'kill -TERM $qpid 2>/dev/null' TERM INT HUP
+	wait $qpid
+	rc=$?
+	# wait returns early (>128) when a trapped signal arrives; wait again
+	while kill -0 $qpid 2>/dev/null; do
+		wait $qpid
+		rc=$?
+	done
+	exec {out}>&-
+	wait $tpid 2>/dev/null	# the console log is complete once tee is done
 	set -e
 	printf '\nboard: exit status %d\n' "$rc" >>"$LOG"
 	exit "$rc"

@@ -181,6 +181,7 @@ for d in /sys/devices/system/cpu/cpu[0-9]*; do
 	c=${d##*/}
 	# secondaries only (arm64 lets cpu0 go offline too, but it is the boot CPU)
 	[ "$c" != cpu0 ] && [ -f "$d/online" ] || continue
+	echo "gzvm-test: $c offline/online x$ROUNDS"
 	why=$(hotplug "$d" "$ROUNDS")
 	check "$c offline/online $ROUNDS times" "$why" [ -z "$why" ]
 done
