@@ -106,6 +106,24 @@ bool bootinfo_find_uart(const void *dtb, u64 *base)
 	return true;
 }
 
+/*
+ * A module's reg.  QEMU's guest-loader writes it with the root's cell
+ * counts and gives /chosen no #address-cells/#size-cells, so those are the
+ * fallback here (rather than the spec's 2/1 defaults).
+ */
+static int module_reg(const void *dtb, int chosen, int node, struct mem_range *r)
+{
+	int cells = dt_getprop(dtb, chosen, "#address-cells", NULL) ? chosen : dt_root();
+	int ac = dt_addr_cells(dtb, cells), sc = dt_size_cells(dtb, cells);
+	int len;
+	const void *reg = dt_getprop(dtb, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 4 * (ac + sc) ||
+	    dt_read_cells(reg, len, 0, ac, &r->base) || dt_read_cells(reg, len, ac, sc, &r->size))
+		return -1;
+	return range_sane(r->base, r->size) ? 0 : -1;
+}
+
 static int parse_modules(const void *dtb, struct boot_info *bi, char *err, size_t errlen)
 {
 	int chosen = dt_path_offset(dtb, "/chosen");
@@ -120,7 +138,7 @@ static int parse_modules(const void *dtb, struct boot_info *bi, char *err, size_
 
 		if (!is_kernel && !is_ramdisk)
 			continue;
-		if (dt_reg(dtb, n, 0, &r.base, &r.size) || !range_sane(r.base, r.size))
+		if (module_reg(dtb, chosen, n, &r))
 			FAIL("module %s has no valid reg", dt_node_name(dtb, n, NULL));
 		if (is_kernel) {
 			int len;

@@ -18,7 +18,7 @@ _start:
 	b	primary_entry			/* code0 */
 	.long	0				/* code1 */
 	.quad	0				/* text_offset */
-	.quad	_hyp_image_size			/* image_size, including bss */
+	.quad	0				/* image_size incl. bss: set by hyp/Makefile */
 	.quad	0xa				/* flags: LE, 4K pages, any 2M-aligned base */
 	.quad	0				/* res2 */
 	.quad	0				/* res3 */

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <hyp/psci.h>
+
+#include "fake_arch.h"
+
+struct fake_fw fake_fw;
+struct hyp_cpu *fake_this_cpu;
+struct arch_cpu_vulns fake_vulns;
+
+s64 fake_fw_default(const struct smccc_regs *call)
+{
+	switch ((u32)call->a[0]) {
+	case PSCI_VERSION:
+		return 0x10001;
+	case PSCI_FEATURES:
+		return call->a[1] == SMCCC_VERSION ? PSCI_RET_NOT_SUPPORTED : PSCI_RET_SUCCESS;
+	case PSCI_MIGRATE_INFO_TYPE:
+		return 2;
+	default:
+		return PSCI_RET_SUCCESS;
+	}
+}
+
+void fake_arch_reset(void)
+{
+	memset(&fake_fw, 0, sizeof(fake_fw));
+	fake_fw.answer = fake_fw_default;
+	fake_vulns = (struct arch_cpu_vulns){ 0 };
+	fake_this_cpu = NULL;
+}
+
+void arch_fw_call(struct smccc_regs *regs)
+{
+	assert_true(fake_fw.nr_calls < FAKE_MAX_CALLS);
+	fake_fw.calls[fake_fw.nr_calls++] = *regs;
+	regs->a[0] = (u64)fake_fw.answer(regs);
+	/* firmware may leave junk in x1..x3: the hypervisor must not pass it on */
+	regs->a[1] = regs->a[2] = regs->a[3] = 0xdeadbeef;
+}
+
+u64 arch_cpu_entry_pa(void)
+{
+	return FAKE_ENTRY_PA;
+}
+
+struct hyp_cpu *arch_this_cpu(void)
+{
+	return fake_this_cpu;
+}
+
+void arch_dcache_clean_range(const void *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	fake_fw.cleans++;
+}
+
+void arch_cpu_vulns(struct arch_cpu_vulns *v)
+{
+	*v = fake_vulns;
+}
+
+void arch_halt(void)
+{
+	fake_fw.halted = true;
+	/* a unit test must never get here: fail loudly */
+	fail_msg("arch_halt() called");
+	abort();
+}
