@@ -31,7 +31,7 @@ static s64 hvc_not_implemented(struct smccc_regs *regs)
 	return GZVM_ERR_NOT_IMPLEMENTED;
 }
 
-static const hvc_handler_t gzvm_hvc_table[] = {
+static const hvc_handler_t gzvm_hvc_table[GZVM_FN_NR] = {
 	[GZVM_FN_CREATE_VM]		= hvc_not_implemented,
 	[GZVM_FN_DESTROY_VM]		= hvc_not_implemented,
 	[GZVM_FN_CREATE_VCPU]		= hvc_not_implemented,
