@@ -107,6 +107,7 @@ static void check_carveout_page(phys_addr_t pa, const char *name)
 			 &pa);
 		return;
 	}
+	pr_info("gzvm_hosttest: %pa mapped with %s at %px\n", &pa, how, va);
 	ret = copy_from_kernel_nofault(&val, va, sizeof(val));
 	if (ret == -EFAULT)
 		tap_ok(name);
