@@ -35,8 +35,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "board: $*" >&2; exit 2; }
 
-CPU=max SMP= MEM=2G KTAG=K61 INITRD= APPEND= HYP=$ROOT/build/hyp/gzvm-hyp.bin
-HYP_ARGS= NO_HYP=0 TIMEOUT= LOG= NO_REBOOT=0 GDB=0 QARMA=0 DRY=0
+CPU=max SMP='' MEM=2G KTAG=K61 INITRD='' APPEND='' HYP=$ROOT/build/hyp/gzvm-hyp.bin
+HYP_ARGS='' NO_HYP=0 TIMEOUT='' LOG='' NO_REBOOT=0 GDB=0 QARMA=0 DRY=0
 EXTRA=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -93,6 +93,7 @@ qesc() { printf '%s' "${1//,/,,}"; }
 
 HOST_CMDLINE="console=ttyAMA0 panic=-1${APPEND:+ $APPEND}"
 
+# shellcheck disable=SC2054
 QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 	-cpu "$QCPU" -smp "$SMP" -m "$MEM" -nographic -nic none)
 if [[ $NO_HYP -eq 1 ]]; then

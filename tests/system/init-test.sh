@@ -158,7 +158,7 @@ if [ "$CO_SIZE" -ne 0 ]; then
 	for which in first last; do
 		if [ $which = first ]; then a=$CO_BASE; dname=$name_first
 		else a=$((CO_BASE + CO_SIZE - 0x20)); dname=$name_last; fi
-		out=$(timeout 60 devmem $(printf 0x%x $a) 32 2>&1)
+		out=$(timeout 60 devmem "$(printf 0x%x $a)" 32 2>&1)
 		rc=$?
 		check "$dname" "exit status $rc, output '$out'" [ $rc -eq 135 ]
 	done

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers of tests/system/run.sh (sourced, bash).
 
 # tap_begin FILE: start a TAP file (the plan line is written by tap_end).
