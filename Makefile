@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# gzvm: an open GenieZone stack for ARM64.
+#
+#   make            build the hypervisor and the test programs
+#   make run        boot hypervisor + host kernel in QEMU, shell on the console
+#   make check      every test suite; ends with "N passed, N failed"
+#   make fuzz       the fuzz targets for 10 minutes each
+#
+# `make run` and `make check` first install what is missing (tools/setup.sh:
+# Debian packages, the arm64 kernels and headers, busybox).
+
+BUILD		:= $(CURDIR)/build
+RESULTS		:= $(BUILD)/results
+FUZZ_SECONDS	?= 20
+
+.PHONY: all deps hyp test-programs check run fuzz clean help
+
+all: hyp test-programs
+
+deps:
+	@tools/setup.sh
+
+hyp:
+	$(MAKE) -C hyp
+
+test-programs:
+	$(MAKE) -C tests/unit all
+	$(MAKE) -C tests/abi all
+
+run: deps hyp
+	tools/run.sh
+
+# Every suite runs even if an earlier one failed; the summary decides.
+check: deps
+	@rm -rf $(RESULTS)
+	@tools/run-suite.sh hyp-build $(RESULTS) -- tests/hyp-image.sh $(RESULTS)
+	@tools/run-suite.sh unit $(RESULTS) -- $(MAKE) -C tests/unit check RESULTS=$(RESULTS)
+	@tools/run-suite.sh abi $(RESULTS) -- $(MAKE) -C tests/abi check RESULTS=$(RESULTS)
+	@tools/run-suite.sh fuzz $(RESULTS) -- $(MAKE) -C tests/fuzz check RESULTS=$(RESULTS) FUZZ_SECONDS=$(FUZZ_SECONDS)
+	@tools/run-suite.sh system $(RESULTS) -- tests/system/run.sh $(RESULTS)
+	@tools/summarize.sh $(RESULTS)
+
+fuzz: deps
+	$(MAKE) -C tests/fuzz fuzz RESULTS=$(RESULTS)
+
+clean:
+	rm -rf $(BUILD)/hyp $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/results
+
+help:
+	@sed -n '2,10p' Makefile
