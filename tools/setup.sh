@@ -16,6 +16,8 @@
 #          Image (raw arm64 Image), fixed-up headers usable as KDIR
 #   busybox/root/bin/busybox         busybox-static:arm64
 #   libfdt-arm64/root/usr/...        libfdt-dev:arm64 + libfdt1:arm64
+#   checkpatch/scripts/checkpatch.pl from linux-source-6.1 (+ spelling.txt,
+#                                    const_structs.checkpatch)
 #   deps.mk, deps.env                paths of all the above
 #
 # Idempotent: a stamp file (build/deps/.stamp) records a completed run;
@@ -99,8 +101,51 @@ stamp_valid() {
 	)
 }
 
+
+# ---------------------------------------------------------------------------
+# checkpatch.pl (tools/checkpatch.sh): not packaged on its own, so the
+# three files it needs are taken from the kernel tarball inside the
+# linux-source-6.1 .deb, which is deleted afterwards.  Own stamp
+# (build/deps/checkpatch/.stamp), checked on the fast path as well.
+# ---------------------------------------------------------------------------
+CP_DIR=$DEPS/checkpatch
+CP_FILES=(scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch)
+setup_checkpatch() {
+	local f ok=1 tmp deb src
+	for f in "${CP_FILES[@]}"; do
+		[[ -s $CP_DIR/$f ]] || ok=0
+	done
+	[[ $ok -eq 1 && -f $CP_DIR/.stamp ]] && return 0
+	[[ -z $(missing_pkgs perl xz-utils) ]] || apt_install perl xz-utils
+	log "checkpatch: apt-get download linux-source-6.1"
+	tmp=$(mktemp -d "$DEPS/linux-source.XXXXXX")
+	if ! (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root \
+		linux-source-6.1 >/dev/null); then
+		apt_update
+		(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root \
+			linux-source-6.1 >/dev/null) || { rm -rf "$tmp"; die "apt-get download linux-source-6.1 failed"; }
+	fi
+	deb=$(ls "$tmp"/linux-source-6.1_*.deb)
+	src=$(dpkg-deb -c "$deb" | grep -o '\./usr/src/linux-source-6\.1\.tar\.xz' | head -n1)
+	[[ -n $src ]] || { rm -rf "$tmp"; die "no kernel tarball in $deb"; }
+	rm -rf "$CP_DIR"
+	mkdir -p "$CP_DIR"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$src" |
+		tar -xJ -C "$CP_DIR" --strip-components=1 \
+			"${CP_FILES[@]/#/linux-source-6.1/}"
+	rm -rf "$tmp"
+	for f in "${CP_FILES[@]}"; do
+		[[ -s $CP_DIR/$f ]] || die "checkpatch: $f not extracted"
+	done
+	chmod +x "$CP_DIR/scripts/checkpatch.pl"
+	date -u +%F >"$CP_DIR/.stamp"
+	log "checkpatch: ${CP_DIR#"$ROOT"/}/scripts/checkpatch.pl"
+}
+
 missing=$(missing_pkgs "${SYSTEM_PKGS[@]}")
 if [[ $FORCE -eq 0 && -z $missing ]] && stamp_valid; then
+	mkdir -p "$DEPS"
+	setup_checkpatch
 	log "all dependencies present (build/deps/.stamp); nothing to do"
 	exit 0
 fi
@@ -298,6 +343,8 @@ add_var ARM64_LIBFDT_LIB "$DEPS/libfdt-arm64/root/usr/lib/aarch64-linux-gnu"
 		printf '%s=%q\n' "${l%%=*}" "${l#*=}"
 	done
 } >"$DEPS/deps.env"
+
+setup_checkpatch
 
 sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1 | tr -d '\n' >"$STAMP"
 printf ' %s\n' "$ROOT" >>"$STAMP"
