@@ -192,6 +192,53 @@ online=$(cat /sys/devices/system/cpu/online)
 check "all CPUs online after hotplug" "online: $online" \
 	[ "$(count_cpus "$online")" -eq "$NCPUS" ]
 
+# --- gzvm.ko and /dev/gzvm ---------------------------------------------------
+GZKO=/lib/gzvm/gzvm.ko
+is_positive() { [ -n "$1" ] && [ "$1" -gt 0 ] 2>/dev/null; }
+gzvm_load() { # gzvm_load WHAT: insmod and check
+	insmod $GZKO
+	_rc=$?
+	check "gzvm.ko loads ($1)" "insmod exit status $_rc" [ $_rc -eq 0 ]
+}
+gzvm_unload() { # gzvm_unload WHAT
+	rmmod gzvm
+	_rc=$?
+	check "rmmod gzvm works $1" "rmmod exit status $_rc" [ $_rc -eq 0 ]
+}
+if [ -f $GZKO ]; then
+	gzvm_load "first time"
+	v=$(dmesg | grep -o 'GenieZone hypervisor version [0-9.]*' | tail -n1)
+	check "gzvm probe logged hypervisor version 16.0.0" "log: '$v'" \
+		[ "$v" = "GenieZone hypervisor version 16.0.0" ]
+	dmesg | grep 'gzvm ' | sed 's/^/gzvm-test: /'
+	if [ ! -c /dev/gzvm ] && [ -f /sys/class/misc/gzvm/dev ]; then
+		dev=$(cat /sys/class/misc/gzvm/dev)
+		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"
+	fi
+	check "/dev/gzvm is a character device (misc $(cat /sys/class/misc/gzvm/dev 2>/dev/null))" \
+		"no /dev/gzvm" [ -c /dev/gzvm ]
+	for f in demand_paging_batch_pages destroy_batch_pages; do
+		v=$(cat /sys/kernel/gzvm/$f 2>/dev/null)
+		check "/sys/kernel/gzvm/$f reads a positive number ($v)" "read '$v'" \
+			is_positive "$v"
+	done
+	check "debugfs has gzvm/" "no /sys/kernel/debug/gzvm" [ -d /sys/kernel/debug/gzvm ]
+	gzvm_unload "with no VM ever opened"
+	gzvm_load "again"
+	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
+		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+	if [ -x /lib/gzvm/gzvm_smoke ]; then
+		timeout 120 /lib/gzvm/gzvm_smoke
+		rc=$?
+		check "gzvm_smoke finished with no failure" "exit status $rc" [ $rc -eq 0 ]
+	else
+		nok "gzvm_smoke finished with no failure" "/lib/gzvm/gzvm_smoke not in the initramfs"
+	fi
+	gzvm_unload "after the smoke test's VMs were closed"
+else
+	nok "gzvm.ko loads (first time)" "$GZKO not in the initramfs"
+fi
+
 # --- Kernel health --------------------------------------------------------
 bad=$(dmesg | grep -E 'Internal error|Oops|BUG:|Unable to handle|WARNING:|Call trace:' | head -n3)
 check "no oops, BUG or WARNING in the host kernel log" "$(echo $bad)" [ -z "$bad" ]

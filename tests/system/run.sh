@@ -54,8 +54,20 @@ if [[ $NO_HYP != 1 && ! -f $HYP ]]; then
 	NO_HYP=1
 fi
 
-# One initramfs per kernel (the test module is built for each).
-declare -A INITRD
+# The /dev/gzvm smoke test (static arm64), built once.
+SMOKE=$WORK/gzvm_smoke
+SMOKE_OK=0
+if aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror \
+	-I"$ROOT/include/uapi" -o "$SMOKE" "$ROOT/tests/system/gzvm_smoke.c" \
+	>"$WORK/gzvm_smoke.log" 2>&1; then
+	SMOKE_OK=1
+else
+	echo "system: building gzvm_smoke failed:" >&2
+	cat "$WORK/gzvm_smoke.log" >&2
+fi
+
+# One initramfs per kernel (the test module and gzvm.ko are built for each).
+declare -A INITRD DRIVER_OK
 make_initrd() {
 	local tag=$1 ko=()
 	[[ -n ${INITRD[$tag]:-} ]] && return 0
@@ -66,6 +78,17 @@ make_initrd() {
 		echo "system: building gzvm_hosttest.ko for $tag failed:" >&2
 		cat "$WORK/kmod-$tag.log" >&2
 	fi
+	DRIVER_OK[$tag]=0
+	if "$ROOT/tools/build-kmod.sh" "$ROOT/driver" "$tag" "$WORK/$tag" -- W=1 \
+		>"$WORK/driver-$tag.log" 2>&1 &&
+		! grep -q 'warning:' "$WORK/driver-$tag.log"; then
+		ko+=("$WORK/$tag/gzvm.ko")
+		DRIVER_OK[$tag]=1
+	else
+		echo "system: building gzvm.ko for $tag failed (or warned):" >&2
+		cat "$WORK/driver-$tag.log" >&2
+	fi
+	[[ $SMOKE_OK -eq 1 ]] && ko+=("$SMOKE")
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
@@ -94,6 +117,11 @@ run_config() {
 		tap_end
 		return 0
 	fi
+
+	tap_check "gzvm.ko builds for $ktag with W=1 and no warning" \
+		"see build/system/driver-$ktag.log" [ "${DRIVER_OK[$ktag]}" = 1 ]
+	tap_check "gzvm_smoke builds (aarch64-linux-gnu-gcc -static -Werror)" \
+		"see build/system/gzvm_smoke.log" [ "$SMOKE_OK" = 1 ]
 
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
