@@ -20,11 +20,14 @@
 #include <hyp/drivers.h>
 #include <hyp/el2.h>
 #include <hyp/host_dt.h>
+#include <hyp/gic.h>
 #include <hyp/layout.h>
 #include <hyp/log.h>
+#include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
 #include <hyp/psci_relay.h>
 #include <hyp/string.h>
+#include <hyp/vm.h>
 
 #define DTB_MAX_SIZE	(2U << 20)	/* as Linux's arm64 boot protocol */
 #define CPU_STACK_PAGES	4
@@ -109,6 +112,11 @@ static void build_hyp_stage1(const struct boot_info *bi)
 		must(pgt_map(&hyp_s1, ALIGN_DOWN(bi->uart_base, PAGE_SIZE),
 			     ALIGN_DOWN(bi->uart_base, PAGE_SIZE), PAGE_SIZE, S1_DEVICE_RW),
 		     "EL2 map of the UART");
+	if (bi->gicr.size)
+		must(pgt_map(&hyp_s1, ALIGN_DOWN(bi->gicr.base, PAGE_SIZE),
+			     ALIGN_DOWN(bi->gicr.base, PAGE_SIZE),
+			     ALIGN_UP(bi->gicr.size, PAGE_SIZE), S1_DEVICE_RW),
+		     "EL2 map of the GIC redistributors");
 	for (unsigned int i = 0; i < hyp_nr_cpus; i++) {
 		u64 guard = hyp_cpus[i].stack_top - (CPU_STACK_PAGES + 1) * PAGE_SIZE;
 
@@ -140,6 +148,21 @@ static void build_host_stage2(const struct boot_info *bi, const struct boot_layo
 	hyp_log("host stage-2: %u-bit IPA, identity up to %llx, carve-out [%llx, %llx) unmapped",
 		pa_bits, (unsigned long long)span, (unsigned long long)l->carveout_base,
 		(unsigned long long)(l->carveout_base + l->carveout_size));
+}
+
+/* Page ownership for all RAM: the host's, but for the carve-out. */
+static void init_ownership(const struct boot_info *bi, const struct boot_layout *l)
+{
+	u64 size = mem_owner_meta_size(bi->ram, bi->nr_ram);
+	void *meta = pool_zalloc_pages(&hyp_pool, (unsigned int)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE));
+
+	if (!meta)
+		hyp_panic("no pool memory for the page ownership table (%llu KiB)",
+			  (unsigned long long)(size >> 10));
+	mem_owner_init(bi->ram, bi->nr_ram, meta);
+	if (mem_owner_claim_hyp(l->carveout_base, l->carveout_size))
+		hyp_panic("the carve-out is not RAM");
+	vm_init();
 }
 
 static void setup_cpus(const struct boot_info *bi)
@@ -236,6 +259,7 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 		(unsigned long long)((l.pool_end - l.pool_start) >> 10), bi.nr_cpus);
 
 	pool_init(&hyp_pool, (void *)(uintptr_t)l.pool_start, l.pool_end - l.pool_start);
+	init_ownership(&bi, &l);
 	setup_cpus(&bi);
 	build_hyp_stage1(&bi);
 	arch_el2_mmu_prepare(&hyp_s1);
@@ -244,6 +268,7 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 
 	build_host_stage2(&bi, &l);
 	arch_host_s2_prepare(&host_s2);
+	gic_init(bi.gicr.base, bi.gicr.size);
 	write_host_dtb(dtb, &bi, &l);
 
 	if (psci_relay_init())
@@ -256,6 +281,8 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 
 	arch_this_cpu()->host_entry = l.kernel_entry;
 	arch_this_cpu()->host_ctx = l.host_dtb;
+	if (!gic_cpu_init(arch_this_cpu()))
+		hyp_log("no GICv3 redistributor for the boot CPU: guests cannot be preempted");
 	hyp_log("pool: %llu of %llu pages used; starting the host kernel at %llx at EL1",
 		(unsigned long long)pool_used_pages(&hyp_pool),
 		(unsigned long long)hyp_pool.total_pages, (unsigned long long)l.kernel_entry);
@@ -266,6 +293,7 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 void cpu_entered_from_firmware(struct hyp_cpu *cpu)
 {
 	psci_relay_cpu_entered(cpu);
+	gic_cpu_init(cpu);
 	hyp_log("cpu%u entering the host at %llx", cpu->index,
 		(unsigned long long)cpu->host_entry);
 	arch_enter_host(cpu);

@@ -184,6 +184,16 @@ static void parse_psci(const void *dtb, struct boot_info *bi)
 	bi->psci_smc = method && len == sizeof("smc") && !memcmp(method, "smc", len);
 }
 
+/* The first redistributor region of a GICv3 that is a direct child of the root. */
+static void parse_gic(const void *dtb, struct boot_info *bi)
+{
+	int node = dt_next_node_by_compatible(dtb, -1, "arm,gic-v3");
+
+	if (node < 0 || dt_parent(dtb, node) != dt_root() ||
+	    dt_reg(dtb, node, 1, &bi->gicr.base, &bi->gicr.size) || !range_sane(bi->gicr.base, bi->gicr.size))
+		bi->gicr = (struct mem_range){ 0, 0 };
+}
+
 int bootinfo_parse(const void *dtb, struct boot_info *bi, char *err, size_t errlen)
 {
 	memset(bi, 0, sizeof(*bi));
@@ -193,6 +203,7 @@ int bootinfo_parse(const void *dtb, struct boot_info *bi, char *err, size_t errl
 	bi->have_uart = bootinfo_find_uart(dtb, &bi->uart_base);
 	parse_chosen_args(dtb, bi);
 	parse_psci(dtb, bi);
+	parse_gic(dtb, bi);
 	return 0;
 }
 

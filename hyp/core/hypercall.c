@@ -2,14 +2,16 @@
 /*
  * The GenieZone hypercall table.  Every entry validates its own arguments;
  * status codes are the LK-style values of the ABI (include/gzvm/hvc.h).
- * Functions of the ABI that this hypervisor does not offer yet answer
- * GZVM_ERR_NOT_IMPLEMENTED; numbers the ABI does not define answer
- * GZVM_ERR_NOT_SUPPORTED.
+ * Functions of the ABI that this hypervisor does not offer yet (the vGIC's
+ * CREATE_DEVICE and IRQ_LINE) answer GZVM_ERR_NOT_IMPLEMENTED; numbers the
+ * ABI does not define answer GZVM_ERR_NOT_SUPPORTED.
  */
 #include <gzvm/hvc.h>
 #include <hyp/hypercall.h>
 #include <hyp/log.h>
 #include <hyp/psci.h>
+#include <hyp/vcpu.h>
+#include <hyp/vm.h>
 
 typedef s64 (*hvc_handler_t)(struct smccc_regs *regs);
 
@@ -32,24 +34,24 @@ static s64 hvc_not_implemented(struct smccc_regs *regs)
 }
 
 static const hvc_handler_t gzvm_hvc_table[GZVM_FN_NR] = {
-	[GZVM_FN_CREATE_VM]		= hvc_not_implemented,
-	[GZVM_FN_DESTROY_VM]		= hvc_not_implemented,
-	[GZVM_FN_CREATE_VCPU]		= hvc_not_implemented,
-	[GZVM_FN_DESTROY_VCPU]		= hvc_not_implemented,
-	[GZVM_FN_SET_MEMREGION]		= hvc_not_implemented,
-	[GZVM_FN_RUN]			= hvc_not_implemented,
-	[GZVM_FN_GET_ONE_REG]		= hvc_not_implemented,
-	[GZVM_FN_SET_ONE_REG]		= hvc_not_implemented,
-	[GZVM_FN_IRQ_LINE]		= hvc_not_implemented,
-	[GZVM_FN_CREATE_DEVICE]		= hvc_not_implemented,
+	[GZVM_FN_CREATE_VM]		= hvc_create_vm,
+	[GZVM_FN_DESTROY_VM]		= hvc_destroy_vm,
+	[GZVM_FN_CREATE_VCPU]		= hvc_create_vcpu,
+	[GZVM_FN_DESTROY_VCPU]		= hvc_destroy_vcpu,
+	[GZVM_FN_SET_MEMREGION]		= hvc_set_memregion,
+	[GZVM_FN_RUN]			= hvc_run,
+	[GZVM_FN_GET_ONE_REG]		= hvc_get_one_reg,
+	[GZVM_FN_SET_ONE_REG]		= hvc_set_one_reg,
+	[GZVM_FN_IRQ_LINE]		= hvc_not_implemented,	/* needs the vGIC */
+	[GZVM_FN_CREATE_DEVICE]		= hvc_not_implemented,	/* needs the vGIC */
 	[GZVM_FN_PROBE]			= hvc_probe,
-	[GZVM_FN_ENABLE_CAP]		= hvc_not_implemented,
-	[GZVM_FN_INFORM_EXIT]		= hvc_not_implemented,
-	[GZVM_FN_MEMREGION_PURPOSE]	= hvc_not_implemented,
-	[GZVM_FN_SET_DTB_CONFIG]	= hvc_not_implemented,
-	[GZVM_FN_MAP_GUEST]		= hvc_not_implemented,
-	[GZVM_FN_MAP_GUEST_BLOCK]	= hvc_not_implemented,
-	[GZVM_FN_GET_STATISTICS]	= hvc_not_implemented,
+	[GZVM_FN_ENABLE_CAP]		= hvc_enable_cap,
+	[GZVM_FN_INFORM_EXIT]		= hvc_inform_exit,
+	[GZVM_FN_MEMREGION_PURPOSE]	= hvc_memregion_purpose,
+	[GZVM_FN_SET_DTB_CONFIG]	= hvc_set_dtb_config,
+	[GZVM_FN_MAP_GUEST]		= hvc_map_guest,
+	[GZVM_FN_MAP_GUEST_BLOCK]	= hvc_map_guest_block,
+	[GZVM_FN_GET_STATISTICS]	= hvc_get_statistics,
 };
 
 void host_hvc_call(struct smccc_regs *regs)

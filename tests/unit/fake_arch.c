@@ -12,6 +12,7 @@
 #include "fake_arch.h"
 
 struct fake_fw fake_fw;
+struct fake_guest fake_guest;
 struct hyp_cpu *fake_this_cpu;
 struct arch_cpu_vulns fake_vulns;
 
@@ -35,6 +36,43 @@ void fake_arch_reset(void)
 	fake_fw.answer = fake_fw_default;
 	fake_vulns = (struct arch_cpu_vulns){ 0 };
 	fake_this_cpu = NULL;
+	memset(&fake_guest, 0, sizeof(fake_guest));
+	fake_undefs = fake_aborts = 0;
+}
+
+void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *exit)
+{
+	assert_true(fake_guest.next < fake_guest.nr_exits);
+	if (fake_guest.on_enter)
+		fake_guest.on_enter(vcpu, fake_guest.entries);
+	fake_guest.entries++;
+	*exit = fake_guest.exits[fake_guest.next++];
+}
+
+void arch_s2_flush_vmid(u16 vmid)
+{
+	(void)vmid;
+	fake_guest.vmid_flushes++;
+}
+
+void arch_s2_flush_ipa(u16 vmid, u64 ipa, u64 size)
+{
+	(void)vmid;
+	(void)ipa;
+	(void)size;
+	fake_guest.ipa_flushes++;
+}
+
+void arch_sync_icache_for_guest(u64 pa, u64 size)
+{
+	(void)pa;
+	(void)size;
+	fake_guest.icache_syncs++;
+}
+
+u64 arch_counter(void)
+{
+	return 123456789;
 }
 
 void arch_fw_call(struct smccc_regs *regs)
@@ -74,4 +112,31 @@ void arch_halt(void)
 	/* a unit test must never get here: fail loudly */
 	fail_msg("arch_halt() called");
 	abort();
+}
+
+/* The vCPU's architectural reset and exception injection are thin
+ * register-level code in hyp/arch/arm64/guest_switch.c; here they record. */
+#include <hyp/vcpu.h>
+
+int fake_undefs, fake_aborts;
+
+void arch_vcpu_reset(struct vcpu *vcpu)
+{
+	memset(&vcpu->ctx, 0, sizeof(vcpu->ctx));
+	vcpu->ctx.pstate = 0x3c5;
+	vcpu->ctx.mpidr = (1ULL << 31) | vcpu->id;
+}
+
+void arch_vcpu_inject_undef(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	fake_undefs++;
+}
+
+void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far)
+{
+	(void)vcpu;
+	(void)instruction;
+	(void)far;
+	fake_aborts++;
 }

@@ -24,6 +24,20 @@ struct fake_fw {
 };
 
 extern struct fake_fw fake_fw;
+
+/* Guest exits the fake arch_vcpu_enter() returns, in order; it records entries. */
+#include <asm/vcpu_ctx.h>
+struct vcpu;
+struct fake_guest {
+	struct guest_exit exits[16];
+	int nr_exits, next;
+	int entries;
+	int vmid_flushes, ipa_flushes, icache_syncs;
+	/* run on each entry, may change the vCPU like the guest would */
+	void (*on_enter)(struct vcpu *vcpu, int entry);
+};
+extern struct fake_guest fake_guest;
+extern int fake_undefs, fake_aborts;
 extern struct hyp_cpu *fake_this_cpu;
 extern struct arch_cpu_vulns fake_vulns;
 

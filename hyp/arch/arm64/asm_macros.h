@@ -9,10 +9,15 @@
 #define SCTLR_EL2_MMU_OFF	0x30c50830
 /* EL1h with D, A, I and F masked */
 #define SPSR_EL1H_DAIF		0x3c5
-/* offsetof(struct hyp_cpu, stack_top), checked in cpu_boot.c */
+/* struct hyp_cpu offsets, checked in el2_setup.c */
 #define HYP_CPU_STACK_TOP	0
-/* sizeof(struct host_regs): x0..x30 and one pad for 16-byte alignment */
-#define HOST_REGS_SIZE		256
+#define HYP_CPU_GUEST_CTX	24
+#define HYP_CPU_HYP_REGS	32
+/* struct vcpu_ctx offsets, checked in asm/vcpu_ctx.h */
+#define VCPU_CTX_PC		248
+#define VCPU_CTX_PSTATE		256
+/* sizeof(struct host_regs): x0..x30, ELR_EL2, SPSR_EL2, one pad for 16-byte alignment */
+#define HOST_REGS_SIZE		272
 
 #ifdef __ASSEMBLER__
 

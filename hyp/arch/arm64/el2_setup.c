@@ -5,6 +5,7 @@
  * trapped: FP/SIMD, SVE, SME, PMU, debug, timers and the GIC system
  * registers all belong to the host).
  */
+#include <asm/el2_controls.h>
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
 #include <hyp/arch.h>
@@ -27,8 +28,22 @@ static struct {
 	u64 vttbr;
 } host_s2_config;
 
-_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_top) == HYP_CPU_STACK_TOP,
-	       "entry code reads stack_top at a fixed offset");
+static unsigned int parange_field(void);
+static void compute_host_el2(void);
+static const unsigned int s2_sl0_for_start_level[] = { 2, 1, 0 };
+
+u64 arch_s2_vtcr(const struct pgtable *s2)
+{
+	return VTCR_EL2_RES1 | TCR_T0SZ(s2->ia_bits) |
+	       ((u64)s2_sl0_for_start_level[s2->start_level] << VTCR_SL0_SHIFT) |
+	       TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+	       ((u64)parange_field() << VTCR_PS_SHIFT);
+}
+
+_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_top) == HYP_CPU_STACK_TOP &&
+	       __builtin_offsetof(struct hyp_cpu, guest_ctx) == HYP_CPU_GUEST_CTX &&
+	       __builtin_offsetof(struct hyp_cpu, hyp_regs) == HYP_CPU_HYP_REGS,
+	       "entry code reads struct hyp_cpu at fixed offsets");
 
 void el2_mmu_on(void);
 void __noreturn __enter_host(u64 entry, u64 ctx);
@@ -93,15 +108,13 @@ void arch_dcache_clean_range(const void *p, size_t len)
 
 void arch_host_s2_prepare(const struct pgtable *s2)
 {
-	static const u64 sl0_for_start_level[] = { 2, 1, 0 };
-
-	host_s2_config.vtcr = VTCR_EL2_RES1 | TCR_T0SZ(s2->ia_bits) |
-			      (sl0_for_start_level[s2->start_level] << VTCR_SL0_SHIFT) |
-			      TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
-			      ((u64)parange_field() << VTCR_PS_SHIFT);
+	host_s2_config.vtcr = arch_s2_vtcr(s2);
 	/* VMID 0 is the host's */
 	host_s2_config.vttbr = (u64)(uintptr_t)s2->root;
+	compute_host_el2();
+	/* CPUs starting later read these with their caches off */
 	arch_dcache_clean_range(&host_s2_config, sizeof(host_s2_config));
+	arch_dcache_clean_range(&host_el2, sizeof(host_el2));
 }
 
 u64 arch_read_mpidr(void)
@@ -139,17 +152,71 @@ void arch_halt(void)
 	halt();
 }
 
-/* Fine-grained traps reset to UNKNOWN values: set them to "trap nothing". */
-static void init_fgt(u64 pfr1)
-{
-	u64 nbits = 0;
+/*
+ * The EL2 controls that differ between running the host and a guest,
+ * computed once from the ID registers (all CPUs are alike).
+ */
+struct el2_controls host_el2;
 
-	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_FGT_SHIFT) == 0)
+static bool has_fgt(void)
+{
+	return ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_FGT_SHIFT) != 0;
+}
+
+static void compute_host_el2(void)
+{
+	u64 pfr0 = read_sysreg(SYS_ID_AA64PFR0_EL1);
+	u64 pfr1 = read_sysreg(SYS_ID_AA64PFR1_EL1);
+	u64 dfr0 = read_sysreg(SYS_ID_AA64DFR0_EL1);
+	unsigned int pmuver = ID_FIELD(dfr0, ID_DFR0_PMUVER_SHIFT);
+	struct el2_controls c = {
+		.hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_API | HCR_APK,
+		/* FP/SIMD, SVE and SME untrapped */
+		.cptr = CPTR_EL2_DEFAULT,
+		/* physical timer and counter for EL1 */
+		.cnthctl = CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN,
+		.vttbr = host_s2_config.vttbr,
+		.vtcr = host_s2_config.vtcr,
+	};
+
+	if (ID_FIELD(pfr1, ID_PFR1_MTE_SHIFT) >= 2)
+		c.hcr |= HCR_ATA;
+	if (ID_FIELD(pfr0, ID_PFR0_SVE_SHIFT))
+		c.cptr &= ~CPTR_EL2_TZ;
+	if (ID_FIELD(pfr1, ID_PFR1_SME_SHIFT)) {
+		c.cptr &= ~CPTR_EL2_TSM;
+		/* fine-grained "n" bits: 0 traps, so set them when SME exists */
+		c.hfgxtr = HFGXTR_NSMPRI_EL1 | HFGXTR_NTPIDR2_EL0;
+	}
+	/* every PMU counter belongs to the host; EL2 does not count */
+	if (pmuver && pmuver != 0xf) {
+		c.mdcr = (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
+		if (pmuver >= 4)
+			c.mdcr |= MDCR_HPMD;
+	}
+	host_el2 = c;
+}
+
+void write_el2_controls(const struct el2_controls *c)
+{
+	write_sysreg(c->cptr, cptr_el2);
+	write_sysreg(c->mdcr, mdcr_el2);
+	write_sysreg(c->cnthctl, cnthctl_el2);
+	if (has_fgt()) {
+		write_sysreg(c->hfgxtr, SYS_HFGRTR_EL2);
+		write_sysreg(c->hfgxtr, SYS_HFGWTR_EL2);
+	}
+	write_sysreg(c->vtcr, vtcr_el2);
+	write_sysreg(c->vttbr, vttbr_el2);
+	write_sysreg(c->hcr, hcr_el2);
+	isb();
+}
+
+/* Fine-grained traps reset to UNKNOWN values: the ones we never change trap nothing. */
+static void init_fgt(void)
+{
+	if (!has_fgt())
 		return;
-	if (ID_FIELD(pfr1, ID_PFR1_SME_SHIFT))
-		nbits |= HFGXTR_NSMPRI_EL1 | HFGXTR_NTPIDR2_EL0;
-	write_sysreg(nbits, SYS_HFGRTR_EL2);
-	write_sysreg(nbits, SYS_HFGWTR_EL2);
 	write_sysreg(0, SYS_HFGITR_EL2);
 	write_sysreg(0, SYS_HDFGRTR_EL2);
 	write_sysreg(0, SYS_HDFGWTR_EL2);
@@ -171,61 +238,35 @@ static void init_hcrx(void)
 	write_sysreg(hcrx, SYS_HCRX_EL2);
 }
 
-/* FP/SIMD, SVE and SME untrapped, with the longest vector lengths allowed. */
-static void init_cptr(u64 pfr0, u64 pfr1)
+/* SVE and SME vector lengths: as long as implemented. */
+static void init_vector_lengths(void)
 {
-	u64 cptr = CPTR_EL2_DEFAULT;
+	u64 pfr0 = read_sysreg(SYS_ID_AA64PFR0_EL1);
+	u64 pfr1 = read_sysreg(SYS_ID_AA64PFR1_EL1);
 
-	if (ID_FIELD(pfr0, ID_PFR0_SVE_SHIFT)) {
-		cptr &= ~CPTR_EL2_TZ;
-		write_sysreg(cptr, cptr_el2);
-		isb();
-		write_sysreg(0x1ff, SYS_ZCR_EL2);	/* LEN: as long as implemented */
-	}
+	write_sysreg(host_el2.cptr, cptr_el2);
+	isb();
+	if (ID_FIELD(pfr0, ID_PFR0_SVE_SHIFT))
+		write_sysreg(0x1ff, SYS_ZCR_EL2);
 	if (ID_FIELD(pfr1, ID_PFR1_SME_SHIFT)) {
-		cptr &= ~CPTR_EL2_TSM;
-		write_sysreg(cptr, cptr_el2);
-		isb();
 		write_sysreg(0, SYS_SMPRIMAP_EL2);
 		/* LEN max, FA64 and EZT0 (RES0 where not implemented) */
 		write_sysreg(0x1ffULL | BIT(31) | BIT(30), SYS_SMCR_EL2);
 	}
-	write_sysreg(cptr, cptr_el2);
 }
 
 static void init_host_controls(void)
 {
 	u64 pfr0 = read_sysreg(SYS_ID_AA64PFR0_EL1);
-	u64 pfr1 = read_sysreg(SYS_ID_AA64PFR1_EL1);
-	u64 dfr0 = read_sysreg(SYS_ID_AA64DFR0_EL1);
-	u64 hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_API | HCR_APK;
-	u64 mdcr = 0;
-	unsigned int pmuver = ID_FIELD(dfr0, ID_DFR0_PMUVER_SHIFT);
-
-	if (ID_FIELD(pfr1, ID_PFR1_MTE_SHIFT) >= 2)
-		hcr |= HCR_ATA;
 
 	/* the host sees its own CPU's identity */
 	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
 	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
-
-	/* physical timer and counter for EL1; no virtual counter offset */
-	write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
 	write_sysreg(0, cntvoff_el2);
 	write_sysreg(0, cnthp_ctl_el2);
-
-	/* every PMU counter belongs to the host; EL2 does not count */
-	if (pmuver && pmuver != 0xf) {
-		mdcr = (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
-		if (pmuver >= 4)
-			mdcr |= MDCR_HPMD;
-	}
-	write_sysreg(mdcr, mdcr_el2);
-
-	init_cptr(pfr0, pfr1);
-	init_fgt(pfr1);
+	init_vector_lengths();
+	init_fgt();
 	init_hcrx();
-
 	write_sysreg(0, hstr_el2);
 	/* GICv3: let EL1 use the system register interface */
 	if (ID_FIELD(pfr0, ID_PFR0_GIC_SHIFT)) {
@@ -233,14 +274,9 @@ static void init_host_controls(void)
 		isb();
 		write_sysreg(0, SYS_ICH_HCR_EL2);
 	}
-
-	write_sysreg(host_s2_config.vtcr, vtcr_el2);
-	write_sysreg(host_s2_config.vttbr, vttbr_el2);
-	isb();
+	write_el2_controls(&host_el2);
 	__asm__ __volatile__("tlbi vmalls12e1" ::: "memory");
 	dsb(nsh);
-	write_sysreg(hcr, hcr_el2);
-
 	/* the EL1 state a CPU has after reset (MMU off, little-endian) */
 	write_sysreg(SCTLR_EL1_RESET, sctlr_el1);
 	isb();

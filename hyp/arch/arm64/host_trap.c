@@ -6,6 +6,7 @@
  * nothing the host can trigger here stops the hypervisor.
  */
 #include <asm/sysreg.h>
+#include <asm/vcpu_ctx.h>
 #include <hyp/host_abort.h>
 #include <hyp/hypercall.h>
 #include <hyp/log.h>
@@ -15,6 +16,8 @@
 
 struct host_regs {
 	u64 x[31];
+	u64 elr;	/* ELR_EL2: where the host resumes */
+	u64 spsr;	/* SPSR_EL2: the host's PSTATE */
 	u64 pad;
 };
 
@@ -34,45 +37,25 @@ static void call_service(struct host_regs *regs, void (*service)(struct smccc_re
 		regs->x[i] = r.a[i];
 }
 
-/* Vector offset from VBAR_EL1 for an exception taken from the given PSTATE. */
-static u64 el1_vector_offset(u64 spsr)
-{
-	if (spsr & PSR_MODE32)
-		return 0x600;			/* lower EL, AArch32 */
-	switch (spsr & PSR_MODE_MASK) {
-	case PSR_MODE_EL0t:
-		return 0x400;			/* lower EL, AArch64 */
-	case PSR_MODE_EL1t:
-		return 0x000;			/* current EL, SP_EL0 */
-	default:
-		return 0x200;			/* current EL, SP_EL1 */
-	}
-}
-
 /*
  * Enter the host's EL1 exception vector as the hardware would have: the
  * interrupted state goes to ELR_EL1/SPSR_EL1, PSTATE becomes EL1h with all
- * interrupts masked, and PAN, SSBS, UAO and BTYPE change as on a real
- * exception entry.
+ * interrupts masked (el1_exception_entry(), shared with guest injection).
  */
-static void inject_host_exception(u64 esr_el1, u64 far)
+static void inject_host_exception(struct host_regs *regs, u64 esr_el1, u64 far)
 {
-	u64 spsr = read_sysreg(spsr_el2);
-	u64 sctlr = read_sysreg(sctlr_el1);
-	u64 pstate = PSR_MODE_EL1h | PSR_DAIF;
+	u64 spsr = regs->spsr;
+	bool pan = ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_PAN_SHIFT);
+	bool ssbs = ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT);
+	struct el1_entry e = el1_exception_entry(spsr, read_sysreg(vbar_el1),
+						 read_sysreg(sctlr_el1), pan, ssbs);
 
-	if (ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_PAN_SHIFT))
-		pstate |= (spsr & PSR_PAN) | (sctlr & SCTLR_EL1_SPAN ? 0 : PSR_PAN);
-	if (ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT) &&
-	    (sctlr & SCTLR_EL1_DSSBS))
-		pstate |= PSR_SSBS;
-
-	write_sysreg(read_sysreg(elr_el2), elr_el1);
+	write_sysreg(regs->elr, elr_el1);
 	write_sysreg(spsr, spsr_el1);
 	write_sysreg(esr_el1, esr_el1);
 	write_sysreg(far, far_el1);
-	write_sysreg(read_sysreg(vbar_el1) + el1_vector_offset(spsr), elr_el2);
-	write_sysreg(pstate, spsr_el2);
+	regs->elr = e.pc;
+	regs->spsr = e.pstate;
 }
 
 static bool from_el0(u64 spsr)
@@ -80,9 +63,9 @@ static bool from_el0(u64 spsr)
 	return (spsr & PSR_MODE32) || (spsr & PSR_MODE_MASK) == PSR_MODE_EL0t;
 }
 
-static void host_stage2_fault(u64 esr)
+static void host_stage2_fault(struct host_regs *regs, u64 esr)
 {
-	u64 spsr = read_sysreg(spsr_el2);
+	u64 spsr = regs->spsr;
 	u64 far = read_sysreg(far_el2);
 	u64 ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
 	bool instr = ESR_EC(esr) == EC_IABT_LOW;
@@ -115,9 +98,8 @@ static void host_stage2_fault(u64 esr)
 
 	hyp_log("host %s access to IPA %llx (VA %llx, PC %llx) refused",
 		instr ? "instruction" : (esr & ESR_WNR) ? "write" : "read",
-		(unsigned long long)ipa, (unsigned long long)far,
-		(unsigned long long)read_sysreg(elr_el2));
-	inject_host_exception((ec << ESR_EC_SHIFT) | ESR_IL | iss, far);
+		(unsigned long long)ipa, (unsigned long long)far, (unsigned long long)regs->elr);
+	inject_host_exception(regs, (ec << ESR_EC_SHIFT) | ESR_IL | iss, far);
 }
 
 void handle_host_sync(struct host_regs *regs)
@@ -131,17 +113,17 @@ void handle_host_sync(struct host_regs *regs)
 	case EC_SMC64:
 		call_service(regs, host_smc_call);
 		/* a trapped SMC returns to itself: step over it */
-		write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+		regs->elr += 4;
 		break;
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
-		host_stage2_fault(esr);
+		host_stage2_fault(regs, esr);
 		break;
 	default:
 		/* nothing else is trapped; should it happen, the host sees UNDEFINED */
 		hyp_log("unexpected trap from host: ESR %llx at PC %llx",
-			(unsigned long long)esr, (unsigned long long)read_sysreg(elr_el2));
-		inject_host_exception(((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
+			(unsigned long long)esr, (unsigned long long)regs->elr);
+		inject_host_exception(regs, ((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
 		break;
 	}
 }

@@ -3,9 +3,11 @@
  * EL2 exception vectors.
  *
  * Lower EL, synchronous: a trap from the host (HVC, SMC, stage-2 fault).
- * The host's x0..x30 are saved on this CPU's EL2 stack as a struct
- * host_regs, handle_host_sync() may change them (results of calls), and
- * they are restored before returning with eret.
+ * The host's x0..x30, ELR_EL2 and SPSR_EL2 are saved on this CPU's EL2
+ * stack as a struct host_regs; handle_host_sync() may change them (results
+ * of calls, a step over an SMC, an injected exception), and they are
+ * restored before returning with eret.  Saving ELR/SPSR also lets a
+ * hypercall run a guest, whose exits overwrite both registers.
  *
  * Everything else is unexpected with our configuration (host interrupts and
  * SErrors are routed to EL1, the hypervisor itself does not fault) and ends
@@ -30,10 +32,18 @@
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
+	mrs	x0, elr_el2
+	stp	x30, x0, [sp, #16 * 15]
+	mrs	x0, spsr_el2
+	str	x0, [sp, #16 * 16]
 	.endm
 
 	.macro	restore_gprs
+	/* ELR/SPSR may have been changed by the handler, or used by a guest run */
+	ldp	x30, x0, [sp, #16 * 15]
+	msr	elr_el2, x0
+	ldr	x0, [sp, #16 * 16]
+	msr	spsr_el2, x0
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
@@ -49,7 +59,6 @@
 	ldp	x24, x25, [sp, #16 * 12]
 	ldp	x26, x27, [sp, #16 * 13]
 	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
 	add	sp, sp, #HOST_REGS_SIZE
 	.endm
 

@@ -31,6 +31,21 @@ struct arch_cpu_vulns {
 };
 void arch_cpu_vulns(struct arch_cpu_vulns *v);
 
+/* Invalidate every stage-2 (and stage-1) TLB entry of a guest's VMID, on all CPUs. */
+void arch_s2_flush_vmid(u16 vmid);
+
+/* Invalidate the stage-2 TLB entries of [ipa, ipa + size) of a VMID, on all CPUs. */
+void arch_s2_flush_ipa(u16 vmid, u64 ipa, u64 size);
+
+/*
+ * Make host-written data at [pa, pa + size) safe to execute in a guest
+ * (clean D-cache to PoU, invalidate I-cache), unless the CPU does not need it.
+ */
+void arch_sync_icache_for_guest(u64 pa, u64 size);
+
+/* The physical counter (CNTPCT_EL0). */
+u64 arch_counter(void);
+
 /* Stop this CPU for good (after a panic). */
 void __noreturn arch_halt(void);
 

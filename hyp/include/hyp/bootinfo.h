@@ -31,6 +31,8 @@ struct boot_info {
 
 	bool psci_smc;		/* /psci method = "smc" */
 
+	struct mem_range gicr;	/* GICv3 redistributor region (size 0: none) */
+
 	struct mem_range kernel;	/* "multiboot,kernel" module */
 	const char *kernel_args;	/* its "bootargs" (points into the DTB), or NULL */
 	bool have_initrd;

@@ -22,7 +22,11 @@ struct hyp_cpu {
 	u64 stack_top;		/* 0 */
 	u64 host_entry;		/* 8: where the host asked this CPU to start */
 	u64 host_ctx;		/* 16: its x0 */
+	/* 24: the guest context while one runs; 32: the hypervisor's x19..x30, sp */
+	void *guest_ctx;
+	u64 hyp_regs[13];
 	u64 mpidr;
+	u64 gicr_sgi;		/* this CPU's redistributor SGI/PPI frame, or 0 */
 	unsigned int index;
 	u32 power;		/* enum cpu_power, updated atomically */
 };

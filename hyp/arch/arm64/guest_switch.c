@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The world switch between the host and a guest on one CPU, and the
+ * guest's architectural state as seen through ONE_REG.
+ *
+ * Switched on every entry and exit: general registers (guest_entry.S), the
+ * EL1 system registers, FP/SIMD, the virtual timer, pointer-authentication
+ * keys where present, and the EL2 controls (stage-2, traps).  A guest runs
+ * with physical interrupts routed to EL2 (so any host interrupt ends the
+ * run), SMCs, PMU, debug, SVE, SME, MTE tags, the physical timer, set/way
+ * cache operations and implementation-defined registers trapped.
+ */
+#include <asm/el2_controls.h>
+#include <asm/sysreg.h>
+#include <asm/vcpu_ctx.h>
+#include <hyp/arch.h>
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/vcpu.h>
+
+#define HCR_FB		BIT(9)
+#define HCR_BSU_IS	(1ULL << 10)
+#define HCR_TIDCP	BIT(20)
+#define HCR_TACR	BIT(21)
+#define HCR_TSW		BIT(22)
+#define HCR_TLOR	BIT(35)
+#define MDCR_TPMCR	BIT(5)
+#define MDCR_TPM	BIT(6)
+#define MDCR_TDA	BIT(9)
+#define MDCR_TDOSA	BIT(10)
+#define MDCR_TDRA	BIT(11)
+#define CNT_CTL_ENABLE	BIT(0)
+#define CNT_CTL_IMASK	BIT(1)
+#define ID_ISAR1_APA_SHIFT	4
+#define ID_ISAR1_API_SHIFT	8
+#define ID_ISAR2_APA3_SHIFT	12
+#define SYS_ID_AA64ISAR1_EL1	s3_0_c0_c6_1
+
+/* A guest never runs longer than this without returning to the host. */
+#define GUEST_SLICE_NS	4000000ULL
+
+void fpsimd_save(struct fpsimd_state *fp);
+void fpsimd_restore(const struct fpsimd_state *fp);
+u64 __guest_enter(struct vcpu_ctx *ctx);
+
+static struct {
+	struct el1_sysregs sys;
+	struct fpsimd_state fp;
+} host_state[HYP_MAX_CPUS];
+
+static bool has_pauth(void)
+{
+	u64 isar1 = read_sysreg(SYS_ID_AA64ISAR1_EL1);
+	u64 isar2 = read_sysreg(SYS_ID_AA64ISAR2_EL1);
+
+	return ID_FIELD(isar1, ID_ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_ISAR1_API_SHIFT) ||
+	       ID_FIELD(isar2, ID_ISAR2_APA3_SHIFT);
+}
+
+#define PAUTH_REGS(op)						\
+	op(0, s3_0_c2_c1_0) op(1, s3_0_c2_c1_1)			\
+	op(2, s3_0_c2_c1_2) op(3, s3_0_c2_c1_3)			\
+	op(4, s3_0_c2_c2_0) op(5, s3_0_c2_c2_1)			\
+	op(6, s3_0_c2_c2_2) op(7, s3_0_c2_c2_3)			\
+	op(8, s3_0_c2_c3_0) op(9, s3_0_c2_c3_1)
+#define SAVE_KEY(i, reg)	s->pauth[i] = read_sysreg(reg);
+#define LOAD_KEY(i, reg)	write_sysreg(s->pauth[i], reg);
+
+static void save_el1(struct el1_sysregs *s, bool pauth)
+{
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->far = read_sysreg(far_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->par = read_sysreg(par_el1);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->sp_el0 = read_sysreg(sp_el0);
+	s->csselr = read_sysreg(csselr_el1);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	if (pauth) {
+		PAUTH_REGS(SAVE_KEY)
+	}
+}
+
+static void load_el1(const struct el1_sysregs *s, bool pauth)
+{
+	write_sysreg(s->sctlr, sctlr_el1);
+	write_sysreg(s->cpacr, cpacr_el1);
+	write_sysreg(s->ttbr0, ttbr0_el1);
+	write_sysreg(s->ttbr1, ttbr1_el1);
+	write_sysreg(s->tcr, tcr_el1);
+	write_sysreg(s->esr, esr_el1);
+	write_sysreg(s->afsr0, afsr0_el1);
+	write_sysreg(s->afsr1, afsr1_el1);
+	write_sysreg(s->far, far_el1);
+	write_sysreg(s->mair, mair_el1);
+	write_sysreg(s->vbar, vbar_el1);
+	write_sysreg(s->contextidr, contextidr_el1);
+	write_sysreg(s->amair, amair_el1);
+	write_sysreg(s->cntkctl, cntkctl_el1);
+	write_sysreg(s->par, par_el1);
+	write_sysreg(s->tpidr_el1, tpidr_el1);
+	write_sysreg(s->sp_el1, sp_el1);
+	write_sysreg(s->elr_el1, elr_el1);
+	write_sysreg(s->spsr_el1, spsr_el1);
+	write_sysreg(s->tpidr_el0, tpidr_el0);
+	write_sysreg(s->tpidrro_el0, tpidrro_el0);
+	write_sysreg(s->sp_el0, sp_el0);
+	write_sysreg(s->csselr, csselr_el1);
+	write_sysreg(s->cntv_cval, cntv_cval_el0);
+	write_sysreg(s->cntv_ctl, cntv_ctl_el0);
+	if (pauth) {
+		PAUTH_REGS(LOAD_KEY)
+	}
+}
+
+static struct el2_controls guest_controls(const struct vm *vm)
+{
+	struct el2_controls c = {
+		.hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_IMO | HCR_FMO | HCR_AMO | HCR_FB |
+		       HCR_BSU_IS | HCR_TACR | HCR_TIDCP | HCR_TSW | HCR_TLOR | HCR_API | HCR_APK,
+		/* FP/SIMD for the guest; SVE (TZ) and SME (TSM) trapped: RES1 value */
+		.cptr = CPTR_EL2_DEFAULT,
+		.mdcr = (host_el2.mdcr & (MDCR_HPMN_MASK | MDCR_HPMD)) | MDCR_TPMCR | MDCR_TPM |
+			MDCR_TDA | MDCR_TDOSA | MDCR_TDRA,
+		/* the physical counter is readable, the physical timer is not the guest's */
+		.cnthctl = CNTHCTL_EL1PCTEN,
+		/* FGT "n" bits at 0 trap TPIDR2_EL0 and SMPRI_EL1 */
+		.hfgxtr = 0,
+		.vttbr = (u64)(uintptr_t)vm->s2.root | ((u64)vm->id << 48),
+		.vtcr = arch_s2_vtcr(&vm->s2),
+	};
+
+	return c;
+}
+
+static u64 counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+u64 arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+/*
+ * While a guest runs, the virtual timer is the guest's: the host's deadline
+ * moves to the EL2 timer, whose interrupt ends the run, as does a time
+ * slice so that the host's vCPU thread gets control back regularly.
+ */
+static void arm_host_deadline(const struct el1_sysregs *host)
+{
+	u64 now = arch_counter();
+	u64 deadline = now + counter_freq() * GUEST_SLICE_NS / 1000000000ULL;
+
+	if ((host->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
+	    host->cntv_cval < deadline)
+		deadline = host->cntv_cval;	/* the host's CNTVOFF is 0 */
+	gic_enable_hyp_timer_ppi(arch_this_cpu());
+	write_sysreg(deadline, cnthp_cval_el2);
+	write_sysreg(CNT_CTL_ENABLE, cnthp_ctl_el2);
+}
+
+/*
+ * Without a virtual interrupt controller a guest timer interrupt cannot be
+ * delivered: keep it masked in hardware (the guest still reads its own
+ * IMASK) so that it does not end every run at once.
+ */
+static u64 hw_cntv_ctl(const struct vcpu *vcpu)
+{
+	const struct el1_sysregs *s = &vcpu->ctx.sys;
+	u64 now = arch_counter() - vcpu->vm->cntvoff;
+
+	if ((s->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
+	    s->cntv_cval <= now)
+		return s->cntv_ctl | CNT_CTL_IMASK;
+	return s->cntv_ctl;
+}
+
+void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
+{
+	struct hyp_cpu *cpu = arch_this_cpu();
+	struct el1_sysregs *host = &host_state[cpu->index].sys;
+	struct fpsimd_state *host_fp = &host_state[cpu->index].fp;
+	struct el2_controls guest = guest_controls(vcpu->vm);
+	bool pauth = has_pauth();
+	u64 guest_imask = vcpu->ctx.sys.cntv_ctl & CNT_CTL_IMASK;
+	u64 ctl;
+
+	save_el1(host, pauth);
+	fpsimd_save(host_fp);
+	load_el1(&vcpu->ctx.sys, pauth);
+	write_sysreg(hw_cntv_ctl(vcpu), cntv_ctl_el0);
+	fpsimd_restore(&vcpu->ctx.fp);
+	write_sysreg(vcpu->vm->cntvoff, cntvoff_el2);
+	write_sysreg(vcpu->ctx.mpidr, vmpidr_el2);
+	write_el2_controls(&guest);
+	arm_host_deadline(host);
+
+	e->kind = (enum guest_exit_kind)__guest_enter(&vcpu->ctx);
+	e->esr = read_sysreg(esr_el2);
+	e->far = read_sysreg(far_el2);
+	e->ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (e->far & 0xfff);
+
+	write_sysreg(0, cnthp_ctl_el2);
+	save_el1(&vcpu->ctx.sys, pauth);
+	ctl = vcpu->ctx.sys.cntv_ctl;
+	vcpu->ctx.sys.cntv_ctl = (ctl & ~CNT_CTL_IMASK) | guest_imask;
+	fpsimd_save(&vcpu->ctx.fp);
+	write_el2_controls(&host_el2);
+	write_sysreg(0, cntvoff_el2);
+	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
+	load_el1(host, pauth);
+	fpsimd_restore(host_fp);
+}
+
+void arch_vcpu_reset(struct vcpu *vcpu)
+{
+	vcpu->ctx = (struct vcpu_ctx){
+		.pstate = PSR_MODE_EL1h | PSR_DAIF,
+		.sys = { .sctlr = SCTLR_EL1_RESET },
+		/* Aff0 = vCPU id; bit 31 is RES1 */
+		.mpidr = BIT(31) | vcpu->id,
+	};
+}
+
+static void inject(struct vcpu *vcpu, u64 esr, u64 far)
+{
+	struct vcpu_ctx *c = &vcpu->ctx;
+	bool pan = ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_PAN_SHIFT);
+	bool ssbs = ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT);
+	struct el1_entry entry = el1_exception_entry(c->pstate, c->sys.vbar, c->sys.sctlr,
+						     pan, ssbs);
+
+	c->sys.elr_el1 = c->pc;
+	c->sys.spsr_el1 = c->pstate;
+	c->sys.esr = esr;
+	c->sys.far = far;
+	c->pc = entry.pc;
+	c->pstate = entry.pstate;
+}
+
+static bool guest_at_el0(const struct vcpu *vcpu)
+{
+	return (vcpu->ctx.pstate & PSR_MODE32) ||
+	       (vcpu->ctx.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
+void arch_vcpu_inject_undef(struct vcpu *vcpu)
+{
+	inject(vcpu, ((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
+}
+
+void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far)
+{
+	u64 ec;
+
+	if (instruction)
+		ec = guest_at_el0(vcpu) ? EC_IABT_LOW : EC_IABT_CUR;
+	else
+		ec = guest_at_el0(vcpu) ? EC_DABT_LOW : EC_DABT_CUR;
+	inject(vcpu, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, far);
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPUs and guest exits.  GZVM_RUN enters the guest and returns to the
+ * host with an exit in the run area; exits the hypervisor can answer itself
+ * (a guest SMC, a trapped system register, a PSCI version query) re-enter
+ * the guest at once.
+ */
+#include <asm/sysreg.h>
+#include <gzvm/hvc.h>
+#include <hyp/log.h>
+#include <hyp/mem_owner.h>
+#include <hyp/page_alloc.h>
+#include <hyp/psci.h>
+#include <hyp/smccc.h>
+#include <hyp/string.h>
+#include <hyp/vcpu.h>
+
+#define PAGE_SZ		4096ULL
+
+_Static_assert(sizeof(struct vcpu) <= PAGE_SZ, "a vCPU is one pool page");
+
+/* GZVM_EXIT_INTERNAL_ERROR sub-errors (data[] carries ESR, IPA, PC). */
+#define GZVM_INTERNAL_ABORT_NO_SYNDROME	1
+#define GZVM_INTERNAL_SERROR		2
+
+bool vcpu_is_running(const struct vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->running, __ATOMIC_ACQUIRE);
+}
+
+void vcpu_free(struct vcpu *vcpu)
+{
+	if (!vcpu)
+		return;
+	mem_owner_unpin_host(vcpu->run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
+	pool_free_page(&hyp_pool, vcpu);
+}
+
+/* Decode the (vm_id << 16 | vcpu_id) tuple; the VM comes back locked. */
+static struct vm *tuple_vm(u64 tuple, unsigned int *vcpu_id)
+{
+	struct vm *vm;
+
+	if (tuple >> 32)
+		return NULL;
+	*vcpu_id = GZVM_TUPLE_VCPU_ID(tuple);
+	if (*vcpu_id >= GZVM_MAX_VCPUS)
+		return NULL;
+	vm = vm_get(GZVM_TUPLE_VM_ID(tuple));
+	return vm;
+}
+
+s64 hvc_create_vcpu(struct smccc_regs *r)
+{
+	unsigned int id;
+	struct vm *vm = tuple_vm(r->a[1], &id);
+	u64 run_pa = r->a[2];
+	struct vcpu *vcpu;
+	int ret;
+
+	if (!vm)
+		return GZVM_ERR_INVALID_ARGS;
+	if (vm->vcpus[id] || !IS_ALIGNED(run_pa, PAGE_SZ)) {
+		vm_put(vm);
+		return GZVM_ERR_INVALID_ARGS;
+	}
+	ret = mem_owner_pin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
+	if (ret) {
+		vm_put(vm);
+		return GZVM_ERR_INVALID_ARGS;
+	}
+	vcpu = pool_zalloc_pages(&hyp_pool, 1);
+	if (!vcpu) {
+		mem_owner_unpin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
+		vm_put(vm);
+		return GZVM_ERR_NO_MEMORY;
+	}
+	vcpu->vm = vm;
+	vcpu->id = (u16)id;
+	vcpu->run_pa = run_pa;
+	vcpu->run = (struct gzvm_vcpu_run *)(uintptr_t)run_pa;
+	vcpu->hwstate = (struct gzvm_vcpu_hwstate *)(uintptr_t)(run_pa + PAGE_SZ);
+	arch_vcpu_reset(vcpu);
+	vcpu->hwstate->vtimer_offset = vm->cntvoff;
+	vm->vcpus[id] = vcpu;
+	vm_put(vm);
+	return GZVM_OK;
+}
+
+s64 hvc_destroy_vcpu(struct smccc_regs *r)
+{
+	unsigned int id;
+	struct vm *vm = tuple_vm(r->a[1], &id);
+	struct vcpu *vcpu;
+
+	if (!vm)
+		return GZVM_ERR_INVALID_ARGS;
+	vcpu = vm->vcpus[id];
+	if (!vcpu || vcpu_is_running(vcpu)) {
+		vm_put(vm);
+		return vcpu ? GZVM_ERR_BUSY : GZVM_ERR_INVALID_ARGS;
+	}
+	vm->vcpus[id] = NULL;
+	vcpu_free(vcpu);
+	vm_put(vm);
+	return GZVM_OK;
+}
+
+/* A stopped vCPU of a live VM, claimed for register access or running. */
+static struct vcpu *claim_vcpu(u64 tuple, s64 *err)
+{
+	unsigned int id;
+	struct vm *vm = tuple_vm(tuple, &id);
+	struct vcpu *vcpu;
+	u32 idle = 0;
+
+	*err = GZVM_ERR_INVALID_ARGS;
+	if (!vm)
+		return NULL;
+	vcpu = vm->vcpus[id];
+	if (vcpu && !__atomic_compare_exchange_n(&vcpu->running, &idle, 1, false,
+						 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		*err = GZVM_ERR_BUSY;
+		vcpu = NULL;
+	}
+	vm_put(vm);
+	return vcpu;
+}
+
+static void release_vcpu(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->running, 0, __ATOMIC_RELEASE);
+}
+
+s64 hvc_set_one_reg(struct smccc_regs *r)
+{
+	s64 err;
+	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+
+	if (!vcpu)
+		return err;
+	err = arch_vcpu_set_reg(vcpu, r->a[2], r->a[3]);
+	release_vcpu(vcpu);
+	return err;
+}
+
+s64 hvc_get_one_reg(struct smccc_regs *r)
+{
+	s64 err;
+	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+	u64 val = 0;
+
+	if (!vcpu)
+		return err;
+	err = arch_vcpu_get_reg(vcpu, r->a[2], &val);
+	release_vcpu(vcpu);
+	if (!err)
+		r->a[1] = val;
+	return err;
+}
+
+/* Consume what the host wrote into the run area for the last exit. */
+static void complete_pending(struct vcpu *vcpu)
+{
+	struct gzvm_vcpu_run *run = vcpu->run;
+
+	switch (vcpu->pending) {
+	case PENDING_MMIO_READ: {
+		u64 raw = 0;
+
+		for (unsigned int i = 0; i < vcpu->mmio.size; i++)
+			raw |= (u64)READ_ONCE(run->mmio.data[i]) << (8 * i);
+		if (vcpu->mmio.reg != 31)
+			vcpu->ctx.x[vcpu->mmio.reg] = mmio_load_value(&vcpu->mmio, raw);
+		vcpu->ctx.pc += 4;
+		break;
+	}
+	case PENDING_MMIO_WRITE:
+		vcpu->ctx.pc += 4;
+		break;
+	case PENDING_HYPERCALL:
+		if ((u32)vcpu->ctx.x[0] == GZVM_HVC_MEM_RELINQUISH) {
+			/* the hypervisor did the work; the host only unpinned */
+			vcpu->ctx.x[0] = SMCCC_RET_SUCCESS;
+		} else {
+			for (unsigned int i = 0; i < 4; i++)
+				vcpu->ctx.x[i] = READ_ONCE(run->hypercall.args[i]);
+		}
+		break;
+	case PENDING_NONE:
+		break;
+	}
+	vcpu->pending = PENDING_NONE;
+}
+
+static void clear_exit(struct gzvm_vcpu_run *run)
+{
+	memset(run->padding, 0, sizeof(run->padding));
+}
+
+static u32 exit_internal(struct vcpu *vcpu, u32 suberror, const struct guest_exit *e)
+{
+	struct gzvm_vcpu_run *run = vcpu->run;
+
+	clear_exit(run);
+	run->internal.suberror = suberror;
+	run->internal.ndata = 3;
+	run->internal.data[0] = e->esr;
+	run->internal.data[1] = e->ipa;
+	run->internal.data[2] = vcpu->ctx.pc;
+	return GZVM_EXIT_INTERNAL_ERROR;
+}
+
+static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
+{
+	bool instr = ESR_EC(e->esr) == EC_IABT_LOW;
+	struct gzvm_vcpu_run *run = vcpu->run;
+	struct vm *vm = vcpu->vm;
+	struct mmio_access m;
+	bool in_slot, mapped = false;
+
+	if (!esr_is_stage2_abort(e->esr)) {
+		/* an external abort or the like: the guest sees it as on hardware */
+		arch_vcpu_inject_abort(vcpu, instr, e->far);
+		return 0;
+	}
+	spin_lock(&vm->lock);
+	in_slot = vm_slot_of(vm, e->ipa) != NULL;
+	if (in_slot)
+		mapped = vm_ipa_mapped(vm, e->ipa);
+	spin_unlock(&vm->lock);
+
+	if (in_slot) {
+		if (mapped)
+			return 0;	/* another vCPU's fault mapped it meanwhile */
+		/* guest RAM not mapped yet: the driver pins and maps it */
+		clear_exit(run);
+		run->exception.exception = GZVM_EXCEPTION_PAGE_FAULT;
+		run->exception.fault_gpa = e->ipa;
+		return GZVM_EXIT_EXCEPTION;
+	}
+	if (instr || (e->esr & ESR_S1PTW)) {
+		/* executing, or walking page tables in, what is not memory */
+		arch_vcpu_inject_abort(vcpu, instr, e->far);
+		return 0;
+	}
+	if (!esr_decode_mmio(e->esr, &m))
+		return exit_internal(vcpu, GZVM_INTERNAL_ABORT_NO_SYNDROME, e);
+
+	clear_exit(run);
+	run->mmio.phys_addr = e->ipa;
+	run->mmio.size = m.size;
+	run->mmio.reg_nr = m.reg;
+	run->mmio.is_write = m.write;
+	if (m.write) {
+		u64 v = mmio_store_value(&m, m.reg == 31 ? 0 : vcpu->ctx.x[m.reg]);
+
+		for (unsigned int i = 0; i < m.size; i++)
+			run->mmio.data[i] = (u8)(v >> (8 * i));
+	}
+	vcpu->mmio = m;
+	vcpu->pending = m.write ? PENDING_MMIO_WRITE : PENDING_MMIO_READ;
+	return GZVM_EXIT_MMIO;
+}
+
+static u32 exit_system_event(struct vcpu *vcpu, u32 type)
+{
+	clear_exit(vcpu->run);
+	vcpu->run->system_event.type = type;
+	return GZVM_EXIT_SYSTEM_EVENT;
+}
+
+static u32 forward_hypercall(struct vcpu *vcpu)
+{
+	struct gzvm_vcpu_run *run = vcpu->run;
+
+	clear_exit(run);
+	for (unsigned int i = 0; i < 8; i++)
+		run->hypercall.args[i] = vcpu->ctx.x[i];
+	vcpu->pending = PENDING_HYPERCALL;
+	return GZVM_EXIT_HYPERCALL;
+}
+
+/*
+ * Guest HVCs.  PSCI and SMCCC for guests are limited so far: the PSCI and
+ * SMCCC versions, SYSTEM_OFF and SYSTEM_RESET; every other call returns
+ * NOT_SUPPORTED to the guest.
+ */
+static u32 handle_hvc(struct vcpu *vcpu)
+{
+	u64 *x = vcpu->ctx.x;
+	u32 fid = (u32)x[0];
+
+	switch (fid) {
+	case GZVM_HVC_PTP:
+		return forward_hypercall(vcpu);
+	case GZVM_HVC_MEM_RELINQUISH: {
+		struct vm *vm = vcpu->vm;
+		bool ok;
+
+		spin_lock(&vm->lock);
+		ok = vm_slot_of(vm, x[1]) && vm_unmap_page(vm, x[1]) == GZVM_OK;
+		spin_unlock(&vm->lock);
+		if (!ok) {
+			x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
+			return 0;
+		}
+		/* unmapped and no longer lent: the driver may unpin it */
+		return forward_hypercall(vcpu);
+	}
+	case PSCI_VERSION:
+		x[0] = 0x10001;		/* PSCI 1.1 */
+		return 0;
+	case PSCI_SYSTEM_OFF:
+		return exit_system_event(vcpu, GZVM_SYSTEM_EVENT_SHUTDOWN);
+	case PSCI_SYSTEM_RESET:
+		return exit_system_event(vcpu, GZVM_SYSTEM_EVENT_RESET);
+	case SMCCC_VERSION:
+		x[0] = SMCCC_VERSION_1_1;
+		return 0;
+	default:
+		x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
+		return 0;
+	}
+}
+
+/* Set/way cache maintenance (DC ISW/CSW/CISW) is a no-op for a guest whose memory is coherent. */
+static bool is_set_way_op(u64 esr)
+{
+	u64 iss = esr & ESR_ISS_MASK;
+	unsigned int op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7;
+	unsigned int crn = (iss >> 10) & 0xf, crm = (iss >> 1) & 0xf;
+
+	return op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 &&
+	       (crm == 6 || crm == 10 || crm == 14) && !(iss & 1);
+}
+
+/* 0: re-enter the guest; else the exit reason for the host. */
+static u32 handle_exit(struct vcpu *vcpu, const struct guest_exit *e)
+{
+	switch (e->kind) {
+	case GEXIT_IRQ:
+	case GEXIT_FIQ:
+		return GZVM_EXIT_IRQ;
+	case GEXIT_SERROR:
+		return exit_internal(vcpu, GZVM_INTERNAL_SERROR, e);
+	case GEXIT_SYNC:
+		break;
+	}
+	switch (ESR_EC(e->esr)) {
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		return handle_abort(vcpu, e);
+	case EC_HVC64:
+		return handle_hvc(vcpu);
+	case EC_SMC64:
+		/* a trapped SMC returns to itself: answer and step over */
+		vcpu->ctx.x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
+		vcpu->ctx.pc += 4;
+		return 0;
+	case EC_SYS64:
+		if (is_set_way_op(e->esr)) {
+			vcpu->ctx.pc += 4;
+			return 0;
+		}
+		arch_vcpu_inject_undef(vcpu);
+		return 0;
+	default:
+		/* debug, PMU, SVE, SME, ...: not virtualized, UNDEFINED as on a CPU without them */
+		arch_vcpu_inject_undef(vcpu);
+		return 0;
+	}
+}
+
+s64 hvc_run(struct smccc_regs *r)
+{
+	s64 err;
+	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+	struct guest_exit e;
+	u32 reason;
+
+	if (!vcpu)
+		return err;
+	complete_pending(vcpu);
+	vcpu->has_run = true;
+	do {
+		arch_vcpu_enter(vcpu, &e);
+		reason = handle_exit(vcpu, &e);
+	} while (!reason);
+	vcpu->run->exit_reason = reason;
+	release_vcpu(vcpu);
+	r->a[1] = reason;
+	return GZVM_OK;
+}

@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMs, guest memory and vCPUs through the hypercall interface, against a
+ * fake RAM and the fake architecture: every argument check of the
+ * hypercalls, page ownership (lend, pin, refuse hypervisor pages), chunked
+ * destroy with nothing leaked, and the exits a guest produces (MMIO with
+ * sign extension, demand-paging faults, forwarded hypercalls, relinquish,
+ * system events, internal errors) with what RUN does with the host's answers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <asm/sysreg.h>
+#include <gzvm/hvc.h>
+#include <hyp/hypercall.h>
+#include <hyp/mem_owner.h>
+#include <hyp/page_alloc.h>
+#include <hyp/psci.h>
+#include <hyp/vcpu.h>
+#include <hyp/vm.h>
+
+#include "fake_arch.h"
+
+#define RAM_SIZE	(16ULL << 20)
+#define POOL_SIZE	(4ULL << 20)
+#define PG		4096ULL
+#define GUEST_RAM	0x80000000ULL
+
+static u8 *ram, *pool_mem;
+static u32 *meta;
+static u64 ram_base;
+static u64 pool_baseline;
+
+static u64 ram_pa(u64 off) { return ram_base + off; }
+
+static int setup(void **state)
+{
+	struct mem_range r;
+
+	(void)state;
+	fake_arch_reset();
+	ram = aligned_alloc(2 << 20, RAM_SIZE);
+	pool_mem = aligned_alloc(PG, POOL_SIZE);
+	assert_non_null(ram);
+	assert_non_null(pool_mem);
+	memset(ram, 0, RAM_SIZE);
+	ram_base = (u64)(uintptr_t)ram;
+	r = (struct mem_range){ ram_base, RAM_SIZE };
+	meta = calloc(1, mem_owner_meta_size(&r, 1));
+	mem_owner_init(&r, 1, meta);
+	/* the last MiB of the fake RAM plays the carve-out */
+	assert_int_equal(mem_owner_claim_hyp(ram_pa(RAM_SIZE - (1 << 20)), 1 << 20), GZVM_OK);
+	pool_init(&hyp_pool, pool_mem, POOL_SIZE);
+	vm_init();
+	pool_baseline = pool_used_pages(&hyp_pool);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(ram);
+	free(pool_mem);
+	free(meta);
+	return 0;
+}
+
+static struct smccc_regs call(u32 fn, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	struct smccc_regs r = { .a = { GZVM_HVC_ID_SMC64(fn), a1, a2, a3, a4, a5 } };
+
+	host_hvc_call(&r);
+	return r;
+}
+
+static s64 status(struct smccc_regs r) { return (s64)r.a[0]; }
+
+static u16 new_vm(void)
+{
+	struct smccc_regs r = call(GZVM_FN_CREATE_VM, 0, 0, 0, 0, 0);
+
+	assert_int_equal(status(r), GZVM_OK);
+	assert_true(r.a[1] >= 1 && r.a[1] < 0xffff);
+	return (u16)r.a[1];
+}
+
+static void destroy_all(u16 vm)
+{
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, vm, 0, 0, 0, 0)), GZVM_OK);
+}
+
+/* A SET_MEMREGION buffer in fake host RAM at offset off. */
+static struct gzvm_memory_region_ranges *region_buf(u64 off)
+{
+	memset(ram + off, 0, 2 * PG);
+	return (struct gzvm_memory_region_ranges *)(ram + off);
+}
+
+static s64 register_slot(u16 vm, u32 slot, u64 gpa, u64 pages)
+{
+	struct gzvm_memory_region_ranges *b = region_buf(0);
+
+	b->slot = slot;
+	b->total_pages = pages;
+	b->gpa = gpa;
+	b->constituent_cnt = 0;
+	return status(call(GZVM_FN_SET_MEMREGION, vm, 2 * PG, ram_pa(0), 0, 0));
+}
+
+static void test_vm_lifecycle(void **state)
+{
+	u16 ids[HYP_MAX_VMS];
+
+	(void)state;
+	for (unsigned int i = 0; i < HYP_MAX_VMS; i++)
+		ids[i] = new_vm();
+	/* all in use */
+	assert_int_equal(status(call(GZVM_FN_CREATE_VM, 0, 0, 0, 0, 0)), GZVM_ERR_NO_MEMORY);
+	/* only type 0 exists */
+	destroy_all(ids[0]);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VM, 1, 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	for (unsigned int i = 1; i < HYP_MAX_VMS; i++)
+		destroy_all(ids[i]);
+	/* destroying twice, or what never existed */
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, ids[3], 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, 0, 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, 0xffff, 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, 1ULL << 40, 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	/* nothing of the pool leaked; a VMID flush per creation */
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+	assert_true(fake_guest.vmid_flushes >= HYP_MAX_VMS);
+}
+
+static void test_memslots(void **state)
+{
+	u16 vm = new_vm();
+
+	(void)state;
+	assert_int_equal(register_slot(vm, 0, GUEST_RAM, 1024), GZVM_OK);
+	/* the same registration again is fine; an overlapping one is not */
+	assert_int_equal(register_slot(vm, 0, GUEST_RAM, 1024), GZVM_OK);
+	assert_int_equal(register_slot(vm, 1, GUEST_RAM + 1023 * PG, 4), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(register_slot(vm, 1, GUEST_RAM + 1024 * PG, 4), GZVM_OK);
+	/* bad slots, sizes and addresses */
+	assert_int_equal(register_slot(vm, 10, 0, 1), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(register_slot(vm, 2, 0x1001, 1), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(register_slot(vm, 2, 0, 0), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(register_slot(vm, 2, 1ULL << 40, 1), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(register_slot(vm, 2, (1ULL << 40) - PG, 2), GZVM_ERR_INVALID_ARGS);
+	/* the buffer must be host RAM: not the carve-out, not outside RAM, not too big */
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, vm, 2 * PG,
+				     ram_pa(RAM_SIZE - PG * 4), 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, vm, 2 * PG, 0x1000, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, vm, 3 * PG, ram_pa(0), 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, vm, 8, ram_pa(0), 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* and the VM must exist */
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, vm + 1, 2 * PG, ram_pa(0), 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* the buffer is not left pinned */
+	assert_int_equal(mem_owner_pin_count(ram_pa(0)), 0);
+	/* purposes: only known flags */
+	assert_int_equal(status(call(GZVM_FN_MEMREGION_PURPOSE, vm, GUEST_RAM, 1024 * PG, 1, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MEMREGION_PURPOSE, vm, GUEST_RAM, 1024 * PG, 8, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	destroy_all(vm);
+}
+
+static void test_map_guest(void **state)
+{
+	u16 vm = new_vm();
+	u64 pfn = ram_pa(1 << 20) / PG;
+	struct smccc_regs st;
+
+	(void)state;
+	assert_int_equal(register_slot(vm, 0, GUEST_RAM, 1024), GZVM_OK);
+	/* MAP_GUEST(vm, slot, pfn, gfn, n) */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, 1)), GZVM_OK);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 1);
+	/* the same page again (a second fault): fine and not counted twice */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, 1)), GZVM_OK);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 1);
+	/* another page at a mapped address: refused */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn + 1, GUEST_RAM / PG, 1)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* the carve-out, or memory that is not RAM, is never lent */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, ram_pa(RAM_SIZE - PG) / PG,
+				     GUEST_RAM / PG + 1, 1)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, 0x9000, GUEST_RAM / PG + 1, 1)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* outside the slot, wrong slot, zero pages, too many pages */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn + 2, GUEST_RAM / PG + 1024, 1)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 1, pfn + 2, GUEST_RAM / PG + 2, 1)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn + 2, GUEST_RAM / PG + 2, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn + 2, GUEST_RAM / PG + 1020, 8)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* a run of pages crossing into the carve-out is refused whole */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 10, pfn, GUEST_RAM / PG, 1)),
+			 GZVM_ERR_INVALID_ARGS);
+	{
+		u64 last = ram_pa(RAM_SIZE - (1 << 20)) / PG - 2;
+
+		assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, last, GUEST_RAM / PG + 10, 4)),
+				 GZVM_ERR_INVALID_ARGS);
+		assert_int_equal(mem_owner_lend_count(last * PG), 0);
+		assert_int_equal(mem_owner_lend_count((last + 1) * PG), 0);
+	}
+	st = call(GZVM_FN_GET_STATISTICS, vm, 0, 0, 0, 0);
+	assert_int_equal(status(st), GZVM_OK);
+	assert_int_equal(st.a[2], PG);			/* one page lent */
+	assert_true(st.a[1] >= 2 * PG);			/* at least the stage-2 roots */
+	assert_true(fake_guest.icache_syncs > 0);
+	destroy_all(vm);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 0);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
+static void test_block_and_populate(void **state)
+{
+	u16 vm = new_vm();
+	u64 *pfns = (u64 *)(ram + 2 * PG);
+	u64 block = ram_pa(2 << 20) / PG;	/* 2 MiB aligned */
+	struct gzvm_memory_region_ranges *b;
+	struct smccc_regs st;
+	s64 ret;
+	int busy = 0;
+
+	(void)state;
+	assert_int_equal(register_slot(vm, 0, GUEST_RAM, 2048), GZVM_OK);
+	/* MAP_GUEST_BLOCK before the PFN buffer exists */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST_BLOCK, vm, 0, GUEST_RAM / PG, 512, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* the buffer: 2 MiB blocks only, host RAM, page aligned, once */
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_BLOCK_BASED_DEMAND_PAGING,
+				     4096, ram_pa(2 * PG), 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_BLOCK_BASED_DEMAND_PAGING,
+				     2 << 20, ram_pa(2 * PG) + 8, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_BLOCK_BASED_DEMAND_PAGING,
+				     2 << 20, ram_pa(2 * PG), 0)), GZVM_OK);
+	assert_int_equal(mem_owner_pin_count(ram_pa(2 * PG)), 1);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_BLOCK_BASED_DEMAND_PAGING,
+				     2 << 20, ram_pa(2 * PG), 0)), GZVM_ERR_INVALID_ARGS);
+	for (unsigned int i = 0; i < 512; i++)
+		pfns[i] = block + i;
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST_BLOCK, vm, 0, GUEST_RAM / PG, 512, 0)), GZVM_OK);
+	{
+		struct vm *v = vm_get(vm);
+		u64 pte;
+		unsigned int level;
+
+		assert_non_null(v);
+		/* contiguous and aligned: one 2 MiB block */
+		assert_true(pgt_lookup(&v->s2, GUEST_RAM + 4 * PG, &pte, &level));
+		assert_int_equal(level, 2);
+		vm_put(v);
+	}
+	/* too many entries */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST_BLOCK, vm, 0, GUEST_RAM / PG, 513, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+
+	/* SET_MEMREGION population of the second half: two constituents */
+	b = region_buf(8 * PG);
+	b->slot = 0;
+	b->gpa = GUEST_RAM + 1024 * PG;
+	b->total_pages = 12;
+	b->constituent_cnt = 2;
+	b->constituents[0] = (struct mem_region_addr_range){ ram_pa(6 << 20), 8, 0 };
+	b->constituents[1] = (struct mem_region_addr_range){ ram_pa(7 << 20), 4, 0 };
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, vm, 2 * PG, ram_pa(8 * PG), 0, 0)), GZVM_OK);
+	assert_int_equal(mem_owner_lend_count(ram_pa(7 << 20) + 3 * PG), 1);
+	st = call(GZVM_FN_GET_STATISTICS, vm, 0, 0, 0, 0);
+	assert_int_equal(st.a[2], (512 + 12) * PG);
+
+	/* chunked destroy: ERR_BUSY until done, then nothing lent, nothing leaked */
+	while ((ret = status(call(GZVM_FN_DESTROY_VM, vm, 64, 0, 0, 0))) == GZVM_ERR_BUSY)
+		busy++;
+	assert_int_equal(ret, GZVM_OK);
+	assert_true(busy >= 1);
+	assert_int_equal(mem_owner_lend_count(ram_pa(2 << 20)), 0);
+	assert_int_equal(mem_owner_lend_count(ram_pa(6 << 20)), 0);
+	assert_int_equal(mem_owner_pin_count(ram_pa(2 * PG)), 0);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
+static void test_enable_cap(void **state)
+{
+	u16 vm = new_vm();
+	struct smccc_regs r;
+
+	(void)state;
+	r = call(GZVM_FN_ENABLE_CAP, 0, GZVM_CAP_QUERY_HYP_BATCH_PAGES, 0, 0, 0);
+	assert_int_equal(status(r), GZVM_OK);
+	assert_true(r.a[1] && 512 % r.a[1] == 0);
+	r = call(GZVM_FN_ENABLE_CAP, 0, GZVM_CAP_QUERY_DESTROY_BATCH_PAGES, 0, 0, 0);
+	assert_int_equal(status(r), GZVM_OK);
+	assert_true(r.a[1] && (r.a[1] & (r.a[1] - 1)) == 0);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, 0, 0x1234, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_ENABLE_DEMAND_PAGING, 0, 0, 0)),
+			 GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_ENABLE_IDLE, 0, 0, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM, 2, 0, 0)),
+			 GZVM_ERR_NOT_SUPPORTED);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, 0xdead, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, 77, GZVM_CAP_ENABLE_IDLE, 0, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_DTB_CONFIG, vm, GUEST_RAM, 0x200000, 0, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_SET_DTB_CONFIG, vm, ~0ULL, 0x200000, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_INFORM_EXIT, vm, 0, 0, 0, 0)), GZVM_OK);
+	/* the vGIC is later work: documented NOT_IMPLEMENTED */
+	assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(0), 0, 0, 0)),
+			 GZVM_ERR_NOT_IMPLEMENTED);
+	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, vm, 5, 1, 0, 0)), GZVM_ERR_NOT_IMPLEMENTED);
+	destroy_all(vm);
+}
+
+/* --- vCPUs ---------------------------------------------------------------- */
+
+#define RUN_AREA	(64 * PG)
+
+static struct gzvm_vcpu_run *run_area(void)
+{
+	return (struct gzvm_vcpu_run *)(ram + RUN_AREA);
+}
+
+static u16 vm_with_vcpu(void)
+{
+	u16 vm = new_vm();
+
+	assert_int_equal(register_slot(vm, 0, GUEST_RAM, 1024), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 0), ram_pa(RUN_AREA),
+				     0, 0, 0)), GZVM_OK);
+	return vm;
+}
+
+static void test_vcpu_create_destroy(void **state)
+{
+	u16 vm = new_vm();
+	u64 tuple = GZVM_VCPU_TUPLE(vm, 0);
+
+	(void)state;
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, tuple, ram_pa(RUN_AREA), 0, 0, 0)), GZVM_OK);
+	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA)), 1);
+	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA + PG)), 1);
+	/* twice the same id; id 8; a run area in the carve-out, unaligned, outside RAM */
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, tuple, ram_pa(RUN_AREA + 4 * PG), 0, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 8),
+				     ram_pa(RUN_AREA + 4 * PG), 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 1),
+				     ram_pa(RAM_SIZE - 2 * PG), 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 1),
+				     ram_pa(RUN_AREA + 4 * PG) + 16, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 1), 0x1000, 0, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* the hypervisor's copy of the timer offset is in hwstate */
+	assert_int_equal(((struct gzvm_vcpu_hwstate *)(ram + RUN_AREA + PG))->vtimer_offset, 123456789);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VCPU, tuple, 0, 0, 0, 0)), GZVM_OK);
+	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA)), 0);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VCPU, tuple, 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	/* DESTROY_VM frees vCPUs left behind */
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, tuple, ram_pa(RUN_AREA), 0, 0, 0)), GZVM_OK);
+	destroy_all(vm);
+	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA)), 0);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
+static void test_one_reg(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	u64 t = GZVM_VCPU_TUPLE(vm, 0);
+	struct smccc_regs r;
+
+	(void)state;
+	for (unsigned int n = 0; n <= 30; n++)
+		assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_X(n), 100 + n, 0, 0)),
+				 GZVM_OK);
+	r = call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_X(17), 0, 0, 0);
+	assert_int_equal(status(r), GZVM_OK);
+	assert_int_equal(r.a[1], 117);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_PC, GUEST_RAM, 0, 0)), GZVM_OK);
+	assert_int_equal(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_PC, 0, 0, 0).a[1], GUEST_RAM);
+	/* PSTATE: EL1h/EL1t/EL0t AArch64 only; never EL2, never AArch32 */
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_PSTATE, 0x3c5, 0, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_PSTATE, 0x3c9, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_PSTATE, 0x3c8, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_PSTATE, 0x3d3, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_PSTATE, 0, 0, 0).a[1], 0x3c5);
+	/* 32-bit FPSR, values that do not fit refused */
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_FPSR, 0x8000000, 0, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_FPSR, 1ULL << 32, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* wrong size for the register, 128-bit V registers, odd indices, other arch */
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_X(0) ^ GZVM_REG_SIZE_U64 ^
+				     GZVM_REG_SIZE_U32, 1, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_V(0), 0, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_X(0) + 1, 0, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_X(0) & ~GZVM_REG_ARCH_MASK,
+				     0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	/* system registers */
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, t, GZVM_REG_ARM64_SYSREG_ID(3, 0, 12, 0, 0),
+				     0x40001000, 0, 0)), GZVM_OK);
+	assert_int_equal(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_SYSREG_ID(3, 0, 12, 0, 0), 0, 0, 0).a[1],
+			 0x40001000);
+	assert_int_equal(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_SYSREG_ID(3, 0, 0, 0, 5), 0, 0, 0).a[1],
+			 0x80000000);
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, t, GZVM_REG_ARM64_SYSREG_ID(3, 4, 1, 1, 0),
+				     0, 0, 0)), GZVM_ERR_INVALID_ARGS);	/* HCR_EL2: never */
+	/* a vCPU that does not exist */
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, GZVM_VCPU_TUPLE(vm, 3), GZVM_REG_ARM64_PC,
+				     0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	destroy_all(vm);
+}
+
+/* --- guest exits ----------------------------------------------------------- */
+
+#define ISV		(1ULL << 24)
+#define SAS(s)		((u64)(s) << 22)
+#define SSE		(1ULL << 21)
+#define SRT(r)		((u64)(r) << 16)
+#define SF		(1ULL << 15)
+#define WNR		(1ULL << 6)
+#define DABT(iss)	(((u64)EC_DABT_LOW << 26) | ESR_IL | (iss) | 0x07 /* translation L3 */)
+
+static void push_exit(enum guest_exit_kind kind, u64 esr, u64 ipa)
+{
+	fake_guest.exits[fake_guest.nr_exits++] = (struct guest_exit){
+		.kind = kind, .esr = esr, .far = 0xffff000000001000ULL | (ipa & 0xfff), .ipa = ipa,
+	};
+}
+
+static u32 run(u16 vm)
+{
+	struct smccc_regs r = call(GZVM_FN_RUN, GZVM_VCPU_TUPLE(vm, 0), 0, 0, 0, 0);
+
+	assert_int_equal(status(r), GZVM_OK);
+	assert_int_equal(r.a[1], run_area()->exit_reason);
+	return (u32)r.a[1];
+}
+
+static struct vcpu *vcpu0(u16 id)
+{
+	struct vm *v = vm_get(id);
+	struct vcpu *c = v->vcpus[0];
+
+	vm_put(v);
+	return c;
+}
+
+static void test_mmio_exits(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	struct vcpu *c = vcpu0(vm);
+	struct gzvm_vcpu_run *rn = run_area();
+
+	(void)state;
+	c->ctx.pc = GUEST_RAM;
+	/* LDRSH x5, [mmio]: 2 bytes, sign-extended into a 64-bit register */
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(1) | SSE | SRT(5) | SF), 0x9000010);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	assert_int_equal(rn->mmio.phys_addr, 0x9000010);
+	assert_int_equal(rn->mmio.size, 2);
+	assert_int_equal(rn->mmio.reg_nr, 5);
+	assert_int_equal(rn->mmio.is_write, 0);
+	rn->mmio.data[0] = 0x34;
+	rn->mmio.data[1] = 0x92;
+	/* STR w3, [mmio]: 4 bytes of the low half */
+	c->ctx.x[3] = 0x1122334455667788ULL;
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(2) | SRT(3) | WNR), 0x9000020);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	assert_int_equal(c->ctx.x[5], 0xffffffffffff9234ULL);
+	assert_int_equal(c->ctx.pc, GUEST_RAM + 4);
+	assert_int_equal(rn->mmio.is_write, 1);
+	assert_int_equal(rn->mmio.size, 4);
+	assert_memory_equal(rn->mmio.data, "\x88\x77\x66\x55", 4);
+	/* LDR w7 (32-bit, zero-extended); then STR xzr (8 bytes of zero) */
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(2) | SRT(7)), 0x9000030);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	assert_int_equal(c->ctx.pc, GUEST_RAM + 8);
+	c->ctx.x[7] = ~0ULL;
+	memcpy(rn->mmio.data, "\xff\xff\xff\xff\xaa\xaa\xaa\xaa", 8);
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(3) | SRT(31) | WNR | SF), 0x9000038);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	assert_int_equal(c->ctx.x[7], 0xffffffffULL);
+	assert_memory_equal(rn->mmio.data, "\0\0\0\0\0\0\0\0", 8);
+	/* a load into xzr changes no register */
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(3) | SRT(31) | SF), 0x9000040);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	{
+		struct vcpu_ctx before = c->ctx;
+
+		push_exit(GEXIT_IRQ, 0, 0);
+		assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+		assert_memory_equal(before.x, c->ctx.x, sizeof(before.x));
+	}
+	/* five accesses completed, each stepped over once */
+	assert_int_equal(c->ctx.pc, GUEST_RAM + 20);
+	/* no syndrome: reported, never guessed */
+	push_exit(GEXIT_SYNC, DABT(0), 0x9000048);
+	assert_int_equal(run(vm), GZVM_EXIT_INTERNAL_ERROR);
+	assert_int_equal(rn->internal.suberror, 1);
+	assert_int_equal(rn->internal.data[1], 0x9000048);
+	/* an instruction fetch from MMIO: the guest gets an abort, the host nothing */
+	push_exit(GEXIT_SYNC, ((u64)EC_IABT_LOW << 26) | ESR_IL | 0x07, 0x9000000);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_aborts, 1);
+	destroy_all(vm);
+}
+
+static void test_page_fault_exit(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	struct gzvm_vcpu_run *rn = run_area();
+	u64 pfn = ram_pa(1 << 20) / PG;
+
+	(void)state;
+	memset(rn->padding, 0x5a, sizeof(rn->padding));
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(3) | SF), GUEST_RAM + 0x5008);
+	assert_int_equal(run(vm), GZVM_EXIT_EXCEPTION);
+	assert_int_equal(rn->exception.exception, GZVM_EXCEPTION_PAGE_FAULT);
+	assert_int_equal(rn->exception.fault_gpa, GUEST_RAM + 0x5008);
+	for (unsigned int i = 0; i < 30; i++)
+		assert_int_equal(rn->exception.reserved[i], 0);
+	/* the driver maps it; the instruction is retried (PC unchanged), and the
+	 * same fault arriving late (already mapped) just re-enters */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, (GUEST_RAM + 0x5000) / PG, 1)), GZVM_OK);
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(3) | SF), GUEST_RAM + 0x5008);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_guest.entries, 3);
+	destroy_all(vm);
+}
+
+static void hvc_ptp(struct vcpu *vcpu, int entry)
+{
+	if (entry == 0) {
+		vcpu->ctx.x[0] = GZVM_HVC_PTP;
+		vcpu->ctx.x[1] = 1;
+	}
+}
+
+static void test_hypercall_exits(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	struct vcpu *c = vcpu0(vm);
+	struct gzvm_vcpu_run *rn = run_area();
+
+	(void)state;
+	fake_guest.on_enter = hvc_ptp;
+	push_exit(GEXIT_SYNC, ((u64)EC_HVC64 << 26) | ESR_IL, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_HYPERCALL);
+	assert_int_equal(rn->hypercall.args[0], GZVM_HVC_PTP);
+	assert_int_equal(rn->hypercall.args[1], 1);
+	/* the host's answer goes into x0..x3 */
+	for (unsigned int i = 0; i < 4; i++)
+		rn->hypercall.args[i] = 0x100 + i;
+	fake_guest.on_enter = NULL;
+	/* then a guest SMC and an unknown HVC are answered in place */
+	push_exit(GEXIT_SYNC, ((u64)EC_SMC64 << 26) | ESR_IL, 0);
+	push_exit(GEXIT_IRQ, 0, 0);
+	c->ctx.pc = 0x1000;
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(c->ctx.x[1], 0x101);
+	assert_int_equal(c->ctx.x[3], 0x103);
+	assert_int_equal(c->ctx.x[0], (u64)-1);	/* SMC: NOT_SUPPORTED */
+	assert_int_equal(c->ctx.pc, 0x1004);	/* stepped over the SMC */
+	/* PSCI from the guest: SYSTEM_OFF and SYSTEM_RESET */
+	c->ctx.x[0] = PSCI_SYSTEM_OFF;
+	push_exit(GEXIT_SYNC, ((u64)EC_HVC64 << 26) | ESR_IL, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_SYSTEM_EVENT);
+	assert_int_equal(rn->system_event.type, GZVM_SYSTEM_EVENT_SHUTDOWN);
+	c->ctx.x[0] = PSCI_SYSTEM_RESET;
+	push_exit(GEXIT_SYNC, ((u64)EC_HVC64 << 26) | ESR_IL, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_SYSTEM_EVENT);
+	assert_int_equal(rn->system_event.type, GZVM_SYSTEM_EVENT_RESET);
+	/* a trapped system register or an unknown trap: UNDEFINED for the guest */
+	push_exit(GEXIT_SYNC, ((u64)EC_SYS64 << 26) | ESR_IL | 0x1, 0);
+	push_exit(GEXIT_SYNC, ((u64)0x19 << 26) | ESR_IL, 0);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_undefs, 2);
+	destroy_all(vm);
+}
+
+static void test_relinquish(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	struct vcpu *c = vcpu0(vm);
+	u64 pfn = ram_pa(1 << 20) / PG;
+
+	(void)state;
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG + 7, 1)), GZVM_OK);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 1);
+	c->ctx.x[0] = GZVM_HVC_MEM_RELINQUISH;
+	c->ctx.x[1] = GUEST_RAM + 7 * PG;
+	push_exit(GEXIT_SYNC, ((u64)EC_HVC64 << 26) | ESR_IL, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_HYPERCALL);
+	/* unmapped and given back before the host hears of it */
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 0);
+	assert_int_equal(run_area()->hypercall.args[1], GUEST_RAM + 7 * PG);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(c->ctx.x[0], 0);	/* success, whatever the host left in args */
+	/* relinquishing what is not mapped fails in the guest, no exit */
+	c->ctx.x[0] = GZVM_HVC_MEM_RELINQUISH;
+	push_exit(GEXIT_SYNC, ((u64)EC_HVC64 << 26) | ESR_IL, 0);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(c->ctx.x[0], (u64)-1);
+	destroy_all(vm);
+}
+
+static void test_run_errors(void **state)
+{
+	u16 vm = vm_with_vcpu();
+
+	(void)state;
+	assert_int_equal(status(call(GZVM_FN_RUN, GZVM_VCPU_TUPLE(vm, 1), 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_RUN, GZVM_VCPU_TUPLE(vm + 1, 0), 0, 0, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_RUN, 1ULL << 33, 0, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	/* a running vCPU cannot be run, changed or destroyed from elsewhere */
+	vcpu0(vm)->running = 1;
+	assert_int_equal(status(call(GZVM_FN_RUN, GZVM_VCPU_TUPLE(vm, 0), 0, 0, 0, 0)), GZVM_ERR_BUSY);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, GZVM_VCPU_TUPLE(vm, 0), GZVM_REG_ARM64_PC,
+				     0, 0, 0)), GZVM_ERR_BUSY);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VCPU, GZVM_VCPU_TUPLE(vm, 0), 0, 0, 0, 0)),
+			 GZVM_ERR_BUSY);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, vm, 0, 0, 0, 0)), GZVM_ERR_BUSY);
+	vcpu0(vm)->running = 0;
+	destroy_all(vm);
+}
+
+static void test_mmio_decode(void **state)
+{
+	struct mmio_access m;
+
+	(void)state;
+	assert_false(esr_decode_mmio(DABT(0), &m));
+	assert_false(esr_decode_mmio(((u64)EC_IABT_LOW << 26) | ISV, &m));
+	assert_true(esr_decode_mmio(DABT(ISV | SAS(0) | SSE | SRT(30)), &m));
+	assert_int_equal(m.size, 1);
+	assert_int_equal(m.reg, 30);
+	assert_int_equal(mmio_load_value(&m, 0x80), 0xffffff80);	/* Wt: upper half zero */
+	m.sixty_four = true;
+	assert_int_equal(mmio_load_value(&m, 0x80), 0xffffffffffffff80ULL);
+	assert_int_equal(mmio_load_value(&m, 0x7f), 0x7f);
+	m.size = 8;
+	m.sign_extend = false;
+	assert_int_equal(mmio_load_value(&m, ~0ULL), ~0ULL);
+	m.size = 2;
+	assert_int_equal(mmio_store_value(&m, 0x123456), 0x3456);
+	assert_true(esr_is_stage2_abort(DABT(0)));
+	assert_false(esr_is_stage2_abort(((u64)EC_DABT_LOW << 26) | 0x10));	/* external abort */
+}
+
+static void test_exception_entry(void **state)
+{
+	struct el1_entry e;
+
+	(void)state;
+	/* from EL1h: current EL with SP_ELx vector, all masked */
+	e = el1_exception_entry(PSR_MODE_EL1h, 0x40000000, SCTLR_EL1_RESET, false, false);
+	assert_int_equal(e.pc, 0x40000200);
+	assert_int_equal(e.pstate, PSR_MODE_EL1h | PSR_DAIF);
+	assert_int_equal(el1_exception_entry(PSR_MODE_EL0t, 0x1000, 0, false, false).pc, 0x1400);
+	assert_int_equal(el1_exception_entry(PSR_MODE_EL1t, 0x1000, 0, false, false).pc, 0x1000);
+	assert_int_equal(el1_exception_entry(PSR_MODE32, 0x1000, 0, false, false).pc, 0x1600);
+	/* PAN set on entry unless SCTLR_EL1.SPAN; SSBS from SCTLR_EL1.DSSBS */
+	e = el1_exception_entry(PSR_MODE_EL0t, 0, 0, true, true);
+	assert_true(e.pstate & PSR_PAN);
+	assert_false(e.pstate & PSR_SSBS);
+	e = el1_exception_entry(PSR_MODE_EL0t, 0, SCTLR_EL1_SPAN | SCTLR_EL1_DSSBS, true, true);
+	assert_false(e.pstate & PSR_PAN);
+	assert_true(e.pstate & PSR_SSBS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_vm_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memslots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_guest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_block_and_populate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enable_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vcpu_create_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_reg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmio_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_fault_exit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hypercall_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relinquish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_errors, setup, teardown),
+		cmocka_unit_test(test_mmio_decode),
+		cmocka_unit_test(test_exception_entry),
+	};
+
+	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
+}
