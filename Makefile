@@ -13,15 +13,19 @@ BUILD		:= $(CURDIR)/build
 RESULTS		:= $(BUILD)/results
 FUZZ_SECONDS	?= 20
 
-.PHONY: all deps hyp test-programs check run fuzz clean help
+.PHONY: all deps hyp driver test-programs check run fuzz clean help
 
-all: hyp test-programs
+all: hyp driver test-programs
 
 deps:
 	@tools/setup.sh
 
 hyp:
 	$(MAKE) -C hyp
+
+# gzvm.ko for both host kernels (build/kmod/K61, build/kmod/K612)
+driver: deps
+	$(MAKE) -C driver
 
 test-programs:
 	$(MAKE) -C tests/unit all
@@ -36,6 +40,7 @@ check: deps
 	@tools/run-suite.sh hyp-build $(RESULTS) -- tests/hyp-image.sh $(RESULTS)
 	@tools/run-suite.sh unit $(RESULTS) -- $(MAKE) -C tests/unit check RESULTS=$(RESULTS)
 	@tools/run-suite.sh abi $(RESULTS) -- $(MAKE) -C tests/abi check RESULTS=$(RESULTS)
+	@tools/run-suite.sh checkpatch $(RESULTS) -- tools/checkpatch.sh $(RESULTS)
 	@tools/run-suite.sh fuzz $(RESULTS) -- $(MAKE) -C tests/fuzz check RESULTS=$(RESULTS) FUZZ_SECONDS=$(FUZZ_SECONDS)
 	@tools/run-suite.sh system $(RESULTS) -- tests/system/run.sh $(RESULTS)
 	@tools/summarize.sh $(RESULTS)

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The fake architecture the hypercall fuzzer runs the hypervisor core on. */
+#ifndef GZVM_FUZZ_ARCH_FAKE_H
+#define GZVM_FUZZ_ARCH_FAKE_H
+
+#include <hyp/types.h>
+
+/* Queue an exit for arch_vcpu_enter(); with none queued the guest exits by IRQ. */
+void fuzz_arch_queue_exit(u32 kind, u64 esr, u64 ipa, u64 x0);
+void fuzz_arch_reset(void);
+
+#endif
