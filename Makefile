@@ -23,7 +23,7 @@ deps:
 hyp:
 	$(MAKE) -C hyp
 
-# gzvm.ko for both host kernels (build/kmod/K61, build/kmod/K612)
+# gzvm.ko for both host kernels (build/driver/K61, build/driver/K612)
 driver: deps
 	$(MAKE) -C driver
 
