@@ -20,17 +20,20 @@
 static DEFINE_MUTEX(gzvm_list_lock);
 static LIST_HEAD(gzvm_list);
 
+#define GZVM_HYP_MAX_GPA_BITS	48U
+
 /*
  * The guest physical address size: the host kernel's PA size
  * (CONFIG_ARM64_PA_BITS), capped by what this CPU implements, since the
- * hypervisor's stage-2 cannot translate more than that.
+ * hypervisor's stage-2 cannot translate more than that, and by 48 bits, the
+ * most its 4 KiB-granule tables without FEAT_LPA2 can map.
  */
 static u64 gzvm_gpa_bits(void)
 {
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	u32 cpu_bits = id_aa64mmfr0_parange_to_phys_shift(mmfr0 & 0xf);
 
-	return min_t(u32, CONFIG_ARM64_PA_BITS, cpu_bits);
+	return min_t(u32, min_t(u32, CONFIG_ARM64_PA_BITS, cpu_bits), GZVM_HYP_MAX_GPA_BITS);
 }
 
 /*

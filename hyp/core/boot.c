@@ -162,7 +162,7 @@ static void init_ownership(const struct boot_info *bi, const struct boot_layout 
 	mem_owner_init(bi->ram, bi->nr_ram, meta);
 	if (mem_owner_claim_hyp(l->carveout_base, l->carveout_size))
 		hyp_panic("the carve-out is not RAM");
-	vm_init();
+	vm_init(arch_pa_bits());
 }
 
 static void setup_cpus(const struct boot_info *bi)

@@ -19,9 +19,11 @@
 
 static spinlock_t vms_lock = SPINLOCK_INIT;
 static struct vm vms[HYP_MAX_VMS];
+static unsigned int vm_ipa_bits = 40;
 
-void vm_init(void)
+void vm_init(unsigned int ipa_bits)
 {
+	vm_ipa_bits = ipa_bits;
 	for (unsigned int i = 0; i < HYP_MAX_VMS; i++)
 		vms[i] = (struct vm){ .lock = SPINLOCK_INIT, .id = (u16)(i + 1) };
 }
@@ -91,7 +93,7 @@ int vm_create(u64 type, u16 *id)
 		},
 		.cntvoff = arch_counter(),
 	};
-	ret = pgt_init(&vm->s2, VM_IPA_BITS, true, &vm->s2_mm);
+	ret = pgt_init(&vm->s2, vm_ipa_bits, true, &vm->s2_mm);
 	if (ret) {
 		vm->state = VM_FREE;
 		spin_unlock(&vm->lock);
@@ -164,9 +166,9 @@ int vm_register_slot(struct vm *vm, u32 slot, u64 gpa, u64 npages)
 	struct memslot *s;
 	u64 size = npages * PAGE_SZ;
 
-	if (slot >= GZVM_MAX_MEM_REGION || !npages || npages > (1ULL << (VM_IPA_BITS - 12)) ||
-	    !IS_ALIGNED(gpa, PAGE_SZ) || gpa >= (1ULL << VM_IPA_BITS) ||
-	    size > (1ULL << VM_IPA_BITS) - gpa)
+	if (slot >= GZVM_MAX_MEM_REGION || !npages || npages > (1ULL << (vm_ipa_bits - 12)) ||
+	    !IS_ALIGNED(gpa, PAGE_SZ) || gpa >= (1ULL << vm_ipa_bits) ||
+	    size > (1ULL << vm_ipa_bits) - gpa)
 		return GZVM_ERR_INVALID_ARGS;
 	for (unsigned int i = 0; i < GZVM_MAX_MEM_REGION; i++) {
 		const struct memslot *o = &vm->slots[i];

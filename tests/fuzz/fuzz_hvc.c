@@ -80,7 +80,7 @@ static void init_once(void)
 	if (mem_owner_claim_hyp(ram_base + RAM_SIZE - HYP_SIZE, HYP_SIZE))
 		abort();
 	pool_init(&hyp_pool, pool, POOL_SIZE);
-	vm_init();
+	vm_init(40);
 	pool_baseline = pool_used_pages(&hyp_pool);
 }
 

@@ -56,7 +56,7 @@ static int setup(void **state)
 	/* the last MiB of the fake RAM plays the carve-out */
 	assert_int_equal(mem_owner_claim_hyp(ram_pa(RAM_SIZE - (1 << 20)), 1 << 20), GZVM_OK);
 	pool_init(&hyp_pool, pool_mem, POOL_SIZE);
-	vm_init();
+	vm_init(40);
 	pool_baseline = pool_used_pages(&hyp_pool);
 	return 0;
 }

@@ -15,7 +15,6 @@
 #include <uapi/linux/gzvm.h>
 
 #define HYP_MAX_VMS		32	/* VM ids 1..32; VMID = VM id */
-#define VM_IPA_BITS		40	/* guest physical address space: 1 TiB */
 #define VM_BLOCK_BUF_ENTRIES	512
 
 struct vcpu;
@@ -57,8 +56,12 @@ struct vm {
 	u64 destroy_gfn;
 };
 
-/* Global: */
-void vm_init(void);
+/*
+ * Global: ipa_bits is the size of every guest's physical address space,
+ * the CPU's physical address size (what the driver reports as
+ * GZVM_CAP_VM_GPA_SIZE), at most 48.
+ */
+void vm_init(unsigned int ipa_bits);
 /* Returns 0 and the VM id in *id, or a GZVM_ERR_* status. */
 int vm_create(u64 type, u16 *id);
 /*
