@@ -129,6 +129,7 @@ int gzvm_arch_inform_exit(u16 vm_id);
 
 /* gzvm_vm.c */
 long gzvm_dev_ioctl_check_extension(unsigned long arg);
+void gzvm_debugfs_hyp_init(struct dentry *dir);
 long gzvm_dev_ioctl_create_vm(unsigned long vm_type);
 void gzvm_vm_put(struct gzvm *gzvm);
 void gzvm_vm_get(struct gzvm *gzvm);

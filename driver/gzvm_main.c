@@ -231,6 +231,7 @@ static int gzvm_drv_probe(struct platform_device *pdev)
 		return ret;
 
 	gzvm_drv.debugfs_dir = debugfs_create_dir("gzvm", NULL);
+	gzvm_debugfs_hyp_init(gzvm_drv.debugfs_dir);
 
 	ret = gzvm_sysfs_init();
 	if (ret)

@@ -393,6 +393,48 @@ DEFINE_DEBUGFS_ATTRIBUTE(gzvm_hyp_mem_fops, gzvm_protected_hyp_mem_get,
 DEFINE_DEBUGFS_ATTRIBUTE(gzvm_shared_mem_fops, gzvm_protected_shared_mem_get,
 			 NULL, "%llu\n");
 
+/*
+ * The whole hypervisor (GET_STATISTICS of VM id 0, a gzvm extension): its
+ * page pool in use and the host memory lent to all guests, in bytes.
+ */
+static int gzvm_hyp_stat(bool pool, u64 *val)
+{
+	struct arm_smccc_res res;
+	int ret;
+
+	ret = gzvm_hypcall_wrapper(GZVM_FID_GET_STATISTICS, 0, 0, 0, 0, 0, 0, 0,
+				   &res);
+	if (ret)
+		return ret;
+	*val = pool ? res.a1 : res.a2;
+	return 0;
+}
+
+static int gzvm_hyp_pool_get(void *data, u64 *val)
+{
+	return gzvm_hyp_stat(true, val);
+}
+
+static int gzvm_hyp_lent_get(void *data, u64 *val)
+{
+	return gzvm_hyp_stat(false, val);
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(gzvm_hyp_pool_fops, gzvm_hyp_pool_get, NULL,
+			 "%llu\n");
+DEFINE_DEBUGFS_ATTRIBUTE(gzvm_hyp_lent_fops, gzvm_hyp_lent_get, NULL,
+			 "%llu\n");
+
+void gzvm_debugfs_hyp_init(struct dentry *dir)
+{
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	debugfs_create_file_unsafe("hyp_pool_used", 0444, dir, NULL,
+				   &gzvm_hyp_pool_fops);
+	debugfs_create_file_unsafe("hyp_lent_mem", 0444, dir, NULL,
+				   &gzvm_hyp_lent_fops);
+}
+
 static void gzvm_vm_debugfs_init(struct gzvm *gzvm)
 {
 	char name[32];

@@ -25,6 +25,7 @@ static struct {
 	struct mem_range ram[BOOT_MAX_RAM_RANGES];
 	u32 *meta[BOOT_MAX_RAM_RANGES];
 	unsigned int nr;
+	u64 lent;		/* guest mappings of host pages, all VMs */
 } owners = { .lock = SPINLOCK_INIT };
 
 static inline enum page_owner word_owner(u32 w)	{ return (enum page_owner)(w >> OWNER_SHIFT); }
@@ -179,6 +180,7 @@ int mem_owner_lend(u64 pa)
 			ret = GZVM_ERR_BUSY;
 		} else {
 			*w += 1;
+			owners.lent++;
 			ret = GZVM_OK;
 		}
 	}
@@ -192,9 +194,16 @@ void mem_owner_unlend(u64 pa)
 
 	spin_lock(&owners.lock);
 	w = word_of(pa);
-	if (w && word_lends(*w))
+	if (w && word_lends(*w)) {
 		*w -= 1;
+		owners.lent--;
+	}
 	spin_unlock(&owners.lock);
+}
+
+u64 mem_owner_total_lent(void)
+{
+	return READ_ONCE(owners.lent);
 }
 
 enum page_owner mem_owner_of(u64 pa)

@@ -7,6 +7,7 @@
  */
 #include <gzvm/hvc.h>
 #include <hyp/mem_owner.h>
+#include <hyp/page_alloc.h>
 #include <hyp/smccc.h>
 #include <hyp/vm.h>
 
@@ -239,11 +240,23 @@ s64 hvc_inform_exit(struct smccc_regs *r)
 	return GZVM_OK;
 }
 
+/*
+ * GET_STATISTICS(vm): x1 = the hypervisor memory the VM uses, x2 = the host
+ * memory lent to it.  VM id 0 (no VM has it) asks for the whole hypervisor:
+ * x1 = pool memory in use, x2 = host memory lent to all guests; this is how
+ * leaks are measured from the host.
+ */
 s64 hvc_get_statistics(struct smccc_regs *r)
 {
-	struct vm *vm = vm_of(r->a[1]);
+	struct vm *vm;
 	u64 vcpus = 0;
 
+	if (r->a[1] == 0) {
+		r->a[1] = pool_used_pages(&hyp_pool) * PAGE_SZ;
+		r->a[2] = mem_owner_total_lent() * PAGE_SZ;
+		return GZVM_OK;
+	}
+	vm = vm_of(r->a[1]);
 	if (!vm)
 		return GZVM_ERR_INVALID_ARGS;
 	for (unsigned int i = 0; i < GZVM_MAX_VCPUS; i++)

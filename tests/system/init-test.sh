@@ -227,6 +227,7 @@ if [ -f $GZKO ]; then
 	gzvm_load "again"
 	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
 		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+	pool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 	if [ -x /lib/gzvm/gzvm_smoke ]; then
 		timeout 120 /lib/gzvm/gzvm_smoke
 		rc=$?
@@ -234,6 +235,13 @@ if [ -f $GZKO ]; then
 	else
 		nok "gzvm_smoke finished with no failure" "/lib/gzvm/gzvm_smoke not in the initramfs"
 	fi
+	# every VM is gone: the hypervisor's pool is back where it was, nothing lent
+	pool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
+	lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
+	check "hypervisor pool back to $pool_before bytes after the smoke test's VMs" \
+		"before '$pool_before', after '$pool_after'" \
+		[ "${pool_before:-none}" = "${pool_after:-unreadable}" ]
+	check "no host memory left lent to guests" "hyp_lent_mem '$lent'" [ "$lent" = 0 ]
 	gzvm_unload "after the smoke test's VMs were closed"
 else
 	nok "gzvm.ko loads (first time)" "$GZKO not in the initramfs"

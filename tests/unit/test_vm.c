@@ -280,6 +280,11 @@ static void test_block_and_populate(void **state)
 	assert_int_equal(mem_owner_lend_count(ram_pa(7 << 20) + 3 * PG), 1);
 	st = call(GZVM_FN_GET_STATISTICS, vm, 0, 0, 0, 0);
 	assert_int_equal(st.a[2], (512 + 12) * PG);
+	/* the whole hypervisor: pool in use and host memory lent, for leak checks */
+	st = call(GZVM_FN_GET_STATISTICS, 0, 0, 0, 0, 0);
+	assert_int_equal(status(st), GZVM_OK);
+	assert_int_equal(st.a[1], pool_used_pages(&hyp_pool) * PG);
+	assert_int_equal(st.a[2], (512 + 12) * PG);
 
 	/* chunked destroy: ERR_BUSY until done, then nothing lent, nothing leaked */
 	while ((ret = status(call(GZVM_FN_DESTROY_VM, vm, 64, 0, 0, 0))) == GZVM_ERR_BUSY)
@@ -290,6 +295,9 @@ static void test_block_and_populate(void **state)
 	assert_int_equal(mem_owner_lend_count(ram_pa(6 << 20)), 0);
 	assert_int_equal(mem_owner_pin_count(ram_pa(2 * PG)), 0);
 	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+	st = call(GZVM_FN_GET_STATISTICS, 0, 0, 0, 0, 0);
+	assert_int_equal(st.a[1], pool_baseline * PG);
+	assert_int_equal(st.a[2], 0);
 }
 
 static void test_enable_cap(void **state)

@@ -52,6 +52,9 @@ void mem_owner_unpin_host(u64 pa, u64 size);
 int mem_owner_lend(u64 pa);
 void mem_owner_unlend(u64 pa);
 
+/* Guest mappings of host pages over all VMs (a page lent twice counts twice). */
+u64 mem_owner_total_lent(void);
+
 /* Counters for the tests and statistics of a page (0 when not RAM). */
 enum page_owner mem_owner_of(u64 pa);
 u32 mem_owner_lend_count(u64 pa);
