@@ -158,6 +158,20 @@ void arch_halt(void)
  */
 struct el2_controls host_el2;
 
+bool arch_has_pauth(void)
+{
+	u64 isar1 = read_sysreg(SYS_ID_AA64ISAR1_EL1);
+	u64 isar2 = read_sysreg(SYS_ID_AA64ISAR2_EL1);
+
+	return ID_FIELD(isar1, ID_ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_ISAR1_API_SHIFT) ||
+	       ID_FIELD(isar2, ID_ISAR2_APA3_SHIFT);
+}
+
+bool arch_has_lor(void)
+{
+	return ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_LO_SHIFT) != 0;
+}
+
 static bool has_fgt(void)
 {
 	return ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_FGT_SHIFT) != 0;
@@ -170,7 +184,7 @@ static void compute_host_el2(void)
 	u64 dfr0 = read_sysreg(SYS_ID_AA64DFR0_EL1);
 	unsigned int pmuver = ID_FIELD(dfr0, ID_DFR0_PMUVER_SHIFT);
 	struct el2_controls c = {
-		.hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_API | HCR_APK,
+		.hcr = HCR_RW | HCR_VM | HCR_TSC,
 		/* FP/SIMD, SVE and SME untrapped */
 		.cptr = CPTR_EL2_DEFAULT,
 		/* physical timer and counter for EL1 */
@@ -179,6 +193,9 @@ static void compute_host_el2(void)
 		.vtcr = host_s2_config.vtcr,
 	};
 
+	/* the pointer-authentication keys are the host's own: no traps */
+	if (arch_has_pauth())
+		c.hcr |= HCR_API | HCR_APK;
 	if (ID_FIELD(pfr1, ID_PFR1_MTE_SHIFT) >= 2)
 		c.hcr |= HCR_ATA;
 	if (ID_FIELD(pfr0, ID_PFR0_SVE_SHIFT))

@@ -31,10 +31,6 @@
 #define MDCR_TDRA	BIT(11)
 #define CNT_CTL_ENABLE	BIT(0)
 #define CNT_CTL_IMASK	BIT(1)
-#define ID_ISAR1_APA_SHIFT	4
-#define ID_ISAR1_API_SHIFT	8
-#define ID_ISAR2_APA3_SHIFT	12
-#define SYS_ID_AA64ISAR1_EL1	s3_0_c0_c6_1
 
 /* A guest never runs longer than this without returning to the host. */
 #define GUEST_SLICE_NS	4000000ULL
@@ -47,15 +43,6 @@ static struct {
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 } host_state[HYP_MAX_CPUS];
-
-static bool has_pauth(void)
-{
-	u64 isar1 = read_sysreg(SYS_ID_AA64ISAR1_EL1);
-	u64 isar2 = read_sysreg(SYS_ID_AA64ISAR2_EL1);
-
-	return ID_FIELD(isar1, ID_ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_ISAR1_API_SHIFT) ||
-	       ID_FIELD(isar2, ID_ISAR2_APA3_SHIFT);
-}
 
 #define PAUTH_REGS(op)						\
 	op(0, s3_0_c2_c1_0) op(1, s3_0_c2_c1_1)			\
@@ -134,7 +121,7 @@ static struct el2_controls guest_controls(const struct vm *vm)
 {
 	struct el2_controls c = {
 		.hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_IMO | HCR_FMO | HCR_AMO | HCR_FB |
-		       HCR_BSU_IS | HCR_TACR | HCR_TIDCP | HCR_TSW | HCR_TLOR | HCR_API | HCR_APK,
+		       HCR_BSU_IS | HCR_TACR | HCR_TIDCP | HCR_TSW,
 		/* FP/SIMD for the guest; SVE (TZ) and SME (TSM) trapped: RES1 value */
 		.cptr = CPTR_EL2_DEFAULT,
 		.mdcr = (host_el2.mdcr & (MDCR_HPMN_MASK | MDCR_HPMD)) | MDCR_TPMCR | MDCR_TPM |
@@ -147,6 +134,11 @@ static struct el2_controls guest_controls(const struct vm *vm)
 		.vtcr = arch_s2_vtcr(&vm->s2),
 	};
 
+	/* keys are switched with the guest; LORegions are not virtualised */
+	if (arch_has_pauth())
+		c.hcr |= HCR_API | HCR_APK;
+	if (arch_has_lor())
+		c.hcr |= HCR_TLOR;
 	return c;
 }
 
@@ -201,7 +193,7 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	struct el1_sysregs *host = &host_state[cpu->index].sys;
 	struct fpsimd_state *host_fp = &host_state[cpu->index].fp;
 	struct el2_controls guest = guest_controls(vcpu->vm);
-	bool pauth = has_pauth();
+	bool pauth = arch_has_pauth();
 	u64 guest_imask = vcpu->ctx.sys.cntv_ctl & CNT_CTL_IMASK;
 	u64 ctl;
 

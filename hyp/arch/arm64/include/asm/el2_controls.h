@@ -20,6 +20,10 @@ struct el2_controls {
 extern struct el2_controls host_el2;
 
 void write_el2_controls(const struct el2_controls *c);
+/* CPU features that decide which controls exist (bits are RES0 without them). */
+bool arch_has_pauth(void);
+bool arch_has_lor(void);
+
 /* VTCR_EL2 for a stage-2 table of this geometry. */
 u64 arch_s2_vtcr(const struct pgtable *s2);
 
