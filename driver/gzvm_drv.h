@@ -82,6 +82,7 @@ struct gzvm_vcpu {
 		u32 virtio_irq;
 	} idle_events;
 	struct rcuwait wait;
+	struct task_struct __rcu *task;	/* in GZVM_RUN now, or NULL */
 };
 
 struct gzvm {

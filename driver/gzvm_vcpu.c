@@ -96,25 +96,30 @@ static enum hrtimer_restart gzvm_vtimer_expire(struct hrtimer *hrt)
 }
 
 /*
- * The guest waits for an interrupt.  If the hypervisor handed its virtual
- * timer over (vtimer_migrate), sleep until that timer would fire, an
- * interrupt is injected, another vCPU sends an IPI, or a signal arrives;
- * otherwise re-enter at once.
+ * The guest waits for an interrupt, or the vCPU is powered off.  Sleep
+ * until an interrupt is injected, another vCPU sends an IPI or powers it
+ * on, or a signal arrives; and, if the hypervisor handed the guest's
+ * virtual timer over (vtimer_migrate), until that timer would fire.  (The
+ * v13 driver re-enters at once when no timer is handed over; sleeping is
+ * what keeps an idle or powered-off vCPU from costing a host CPU.)
  */
 static void gzvm_vcpu_handle_idle(struct gzvm_vcpu *vcpu)
 {
+	bool timer = READ_ONCE(vcpu->hwstate->vtimer_migrate);
 	u64 ns;
 
-	if (!READ_ONCE(vcpu->hwstate->vtimer_migrate))
-		return;
-	ns = mul_u64_u32_shr(READ_ONCE(vcpu->hwstate->vtimer_delay),
-			     gzvm_drv.cyc_mult, gzvm_drv.cyc_shift);
-	hrtimer_start(&vcpu->vtimer, ns_to_ktime(ns), HRTIMER_MODE_REL_HARD);
+	if (timer) {
+		ns = mul_u64_u32_shr(READ_ONCE(vcpu->hwstate->vtimer_delay),
+				     gzvm_drv.cyc_mult, gzvm_drv.cyc_shift);
+		hrtimer_start(&vcpu->vtimer, ns_to_ktime(ns),
+			      HRTIMER_MODE_REL_HARD);
+	}
 	rcuwait_wait_event(&vcpu->wait,
 			   READ_ONCE(vcpu->idle_events.virtio_irq) ||
 			   READ_ONCE(vcpu->idle_events.vtimer_irq),
 			   TASK_INTERRUPTIBLE);
-	hrtimer_cancel(&vcpu->vtimer);
+	if (timer)
+		hrtimer_cancel(&vcpu->vtimer);
 	WRITE_ONCE(vcpu->idle_events.virtio_irq, 0);
 	WRITE_ONCE(vcpu->idle_events.vtimer_irq, 0);
 }
@@ -171,7 +176,7 @@ static long gzvm_vcpu_run(struct gzvm_vcpu *vcpu, void __user *argp)
 	struct gzvm_vcpu_run *run = vcpu->run;
 	struct arm_smccc_res res;
 	bool need_userspace = false;
-	int ret, i;
+	int ret = 0, i;
 
 	if (!argp)
 		return -EINVAL;
@@ -184,16 +189,21 @@ static long gzvm_vcpu_run(struct gzvm_vcpu *vcpu, void __user *argp)
 	if (run->immediate_exit == 1)
 		return -EINTR;
 
+	/* wake-ups of this vCPU also kick it out of the guest (gzvm_vm_wake_all_vcpus) */
+	rcu_assign_pointer(vcpu->task, current);
 	while (!need_userspace && !signal_pending(current)) {
 		ret = gzvm_hypcall_wrapper(GZVM_FID_RUN, gzvm_vcpu_tuple(vcpu),
 					   0, 0, 0, 0, 0, 0, &res);
 		if (ret)
-			return ret;
+			break;
 		trace_mtk_vcpu_exit(res.a1);
 		need_userspace = gzvm_vcpu_handle_exit(vcpu, (u32)res.a1);
 		if (!need_userspace)
 			cond_resched();
 	}
+	RCU_INIT_POINTER(vcpu->task, NULL);
+	if (ret)
+		return ret;
 
 	if (copy_to_user(argp, run, sizeof(*run)))
 		return -EFAULT;

@@ -93,11 +93,21 @@ void gzvm_vm_wake_all_vcpus(struct gzvm *gzvm)
 	/* RCU: a vCPU whose creation fails is unpublished, then freed. */
 	rcu_read_lock();
 	for (i = 0; i < GZVM_MAX_VCPUS; i++) {
+		struct task_struct *task;
+
 		vcpu = READ_ONCE(gzvm->vcpus[i]);
 		if (!vcpu)
 			continue;
 		WRITE_ONCE(vcpu->idle_events.virtio_irq, 1);
 		rcuwait_wake_up(&vcpu->wait);
+		/*
+		 * A vCPU in the guest on another CPU sees new interrupts or
+		 * power state only when it exits: a reschedule IPI makes it
+		 * exit now (physical interrupts end a guest's run).
+		 */
+		task = rcu_dereference(vcpu->task);
+		if (task && task != current)
+			kick_process(task);
 	}
 	rcu_read_unlock();
 }

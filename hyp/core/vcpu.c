@@ -140,6 +140,9 @@ s64 hvc_set_one_reg(struct smccc_regs *r)
 	if (!vcpu)
 		return err;
 	err = arch_vcpu_set_reg(vcpu, r->a[2], r->a[3]);
+	/* a vCPU given an entry point before its first run starts powered on */
+	if (!err && r->a[2] == GZVM_REG_ARM64_PC)
+		vcpu->pc_set = true;
 	release_vcpu(vcpu);
 	return err;
 }
@@ -263,13 +266,6 @@ static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 	return GZVM_EXIT_MMIO;
 }
 
-static u32 exit_system_event(struct vcpu *vcpu, u32 type)
-{
-	clear_exit(vcpu->run);
-	vcpu->run->system_event.type = type;
-	return GZVM_EXIT_SYSTEM_EVENT;
-}
-
 static u32 forward_hypercall(struct vcpu *vcpu)
 {
 	struct gzvm_vcpu_run *run = vcpu->run;
@@ -281,17 +277,12 @@ static u32 forward_hypercall(struct vcpu *vcpu)
 	return GZVM_EXIT_HYPERCALL;
 }
 
-/*
- * Guest HVCs.  PSCI and SMCCC for guests are limited so far: the PSCI and
- * SMCCC versions, SYSTEM_OFF and SYSTEM_RESET; every other call returns
- * NOT_SUPPORTED to the guest.
- */
+/* Guest HVCs: two go to the host, PSCI/SMCCC are answered in guest_psci.c. */
 static u32 handle_hvc(struct vcpu *vcpu)
 {
 	u64 *x = vcpu->ctx.x;
-	u32 fid = (u32)x[0];
 
-	switch (fid) {
+	switch ((u32)x[0]) {
 	case GZVM_HVC_PTP:
 		return forward_hypercall(vcpu);
 	case GZVM_HVC_MEM_RELINQUISH: {
@@ -308,20 +299,27 @@ static u32 handle_hvc(struct vcpu *vcpu)
 		/* unmapped and no longer lent: the driver may unpin it */
 		return forward_hypercall(vcpu);
 	}
-	case PSCI_VERSION:
-		x[0] = 0x10001;		/* PSCI 1.1 */
-		return 0;
-	case PSCI_SYSTEM_OFF:
-		return exit_system_event(vcpu, GZVM_SYSTEM_EVENT_SHUTDOWN);
-	case PSCI_SYSTEM_RESET:
-		return exit_system_event(vcpu, GZVM_SYSTEM_EVENT_RESET);
-	case SMCCC_VERSION:
-		x[0] = SMCCC_VERSION_1_1;
-		return 0;
 	default:
-		x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
-		return 0;
+		return guest_psci_smccc(vcpu);
 	}
+}
+
+/*
+ * The guest waits for an interrupt (WFI, CPU_SUSPEND).  With idle exits
+ * enabled the host thread sleeps (GZVM_EXIT_IDLE) until the guest's timer
+ * deadline, which hwstate hands over, or an interrupt for it; without, the
+ * wait simply ends (as a WFI may).
+ */
+u32 vcpu_wait_for_interrupt(struct vcpu *vcpu)
+{
+	struct gzvm_vcpu_hwstate *hw = vcpu->hwstate;
+	u64 delay;
+
+	if (!vcpu->vm->idle_enabled || arch_vcpu_irq_pending(vcpu))
+		return 0;
+	hw->vtimer_migrate = arch_vcpu_timer_deadline(vcpu, &delay);
+	hw->vtimer_delay = hw->vtimer_migrate ? delay : 0;
+	return GZVM_EXIT_IDLE;
 }
 
 /* Set/way cache maintenance (DC ISW/CSW/CISW) is a no-op for a guest whose memory is coherent. */
@@ -353,6 +351,10 @@ static u32 handle_exit(struct vcpu *vcpu, const struct guest_exit *e)
 		return handle_abort(vcpu, e);
 	case EC_HVC64:
 		return handle_hvc(vcpu);
+	case EC_WFX:
+		/* WFI traps only with idle exits enabled; resume after it */
+		vcpu->ctx.pc += 4;
+		return vcpu_wait_for_interrupt(vcpu);
 	case EC_SMC64:
 		/* a trapped SMC returns to itself: answer and step over */
 		vcpu->ctx.x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
@@ -381,6 +383,17 @@ s64 hvc_run(struct smccc_regs *r)
 
 	if (!vcpu)
 		return err;
+	spin_lock(&vcpu->vm->lock);
+	guest_psci_prepare_run(vcpu);
+	spin_unlock(&vcpu->vm->lock);
+	if (vcpu->powered_off) {
+		/* off until another vCPU's CPU_ON: the driver sleeps until woken */
+		vcpu->hwstate->vtimer_migrate = 0;
+		vcpu->run->exit_reason = GZVM_EXIT_IDLE;
+		release_vcpu(vcpu);
+		r->a[1] = GZVM_EXIT_IDLE;
+		return GZVM_OK;
+	}
 	complete_pending(vcpu);
 	vcpu->has_run = true;
 	do {

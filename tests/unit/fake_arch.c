@@ -38,6 +38,7 @@ void fake_arch_reset(void)
 	fake_this_cpu = NULL;
 	memset(&fake_guest, 0, sizeof(fake_guest));
 	fake_undefs = fake_aborts = 0;
+	fake_irq_pending = false;
 }
 
 void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *exit)
@@ -139,4 +140,19 @@ void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far)
 	(void)instruction;
 	(void)far;
 	fake_aborts++;
+}
+
+bool fake_irq_pending;
+
+bool arch_vcpu_irq_pending(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return fake_irq_pending;
+}
+
+bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
+{
+	(void)vcpu;
+	*delay = 5000;
+	return true;
 }

@@ -19,6 +19,7 @@
 #include <hyp/vcpu.h>
 
 #define HCR_FB		BIT(9)
+#define HCR_TWI		BIT(13)
 #define HCR_BSU_IS	(1ULL << 10)
 #define HCR_TIDCP	BIT(20)
 #define HCR_TACR	BIT(21)
@@ -134,6 +135,9 @@ static struct el2_controls guest_controls(const struct vm *vm)
 		.vtcr = arch_s2_vtcr(&vm->s2),
 	};
 
+	/* WFI ends in the host (GZVM_EXIT_IDLE) once the driver enabled idle exits */
+	if (vm->idle_enabled)
+		c.hcr |= HCR_TWI;
 	/* keys are switched with the guest; LORegions are not virtualised */
 	if (arch_has_pauth())
 		c.hcr |= HCR_API | HCR_APK;
@@ -171,6 +175,31 @@ static void arm_host_deadline(const struct el1_sysregs *host)
 	write_sysreg(CNT_CTL_ENABLE, cnthp_ctl_el2);
 }
 
+/* The guest's virtual timer condition (ISTATUS as the guest would read it). */
+static bool vtimer_fired(const struct vcpu *vcpu)
+{
+	const struct el1_sysregs *s = &vcpu->ctx.sys;
+
+	return (s->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
+	       s->cntv_cval <= arch_counter() - vcpu->vm->cntvoff;
+}
+
+bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
+{
+	const struct el1_sysregs *s = &vcpu->ctx.sys;
+	u64 now = arch_counter() - vcpu->vm->cntvoff;
+
+	if ((s->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
+		return false;
+	*delay = s->cntv_cval > now ? s->cntv_cval - now : 0;
+	return true;
+}
+
+bool arch_vcpu_irq_pending(struct vcpu *vcpu)
+{
+	return vtimer_fired(vcpu);
+}
+
 /*
  * Without a virtual interrupt controller a guest timer interrupt cannot be
  * delivered: keep it masked in hardware (the guest still reads its own
@@ -179,12 +208,8 @@ static void arm_host_deadline(const struct el1_sysregs *host)
 static u64 hw_cntv_ctl(const struct vcpu *vcpu)
 {
 	const struct el1_sysregs *s = &vcpu->ctx.sys;
-	u64 now = arch_counter() - vcpu->vm->cntvoff;
 
-	if ((s->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
-	    s->cntv_cval <= now)
-		return s->cntv_ctl | CNT_CTL_IMASK;
-	return s->cntv_ctl;
+	return vtimer_fired(vcpu) ? s->cntv_ctl | CNT_CTL_IMASK : s->cntv_ctl;
 }
 
 void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)

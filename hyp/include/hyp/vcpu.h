@@ -31,12 +31,30 @@ struct vcpu {
 	struct gzvm_vcpu_hwstate *hwstate;
 	enum vcpu_pending pending;
 	struct mmio_access mmio;
+
+	/*
+	 * PSCI power state (vm lock).  A vCPU starts on if it is vCPU 0 or the
+	 * host set its PC before the first run; others wait for CPU_ON, which
+	 * leaves its request here for the target to apply on its next RUN.
+	 */
+	bool powered_off;
+	bool pc_set;
+	bool on_requested;
+	u64 on_entry, on_context;
+
 	struct vcpu_ctx ctx;
 };
 
 bool vcpu_is_running(const struct vcpu *vcpu);
 /* Free a vCPU that is not running; NULL is fine. */
 void vcpu_free(struct vcpu *vcpu);
+
+/* Guest PSCI and SMCCC (hyp/core/guest_psci.c): 0, or an exit reason. */
+u32 guest_psci_smccc(struct vcpu *vcpu);
+/* Apply a pending CPU_ON and settle the power state before RUN (vm lock held). */
+void guest_psci_prepare_run(struct vcpu *vcpu);
+/* WFI or CPU_SUSPEND: 0 to go on, or GZVM_EXIT_IDLE with the timer in hwstate. */
+u32 vcpu_wait_for_interrupt(struct vcpu *vcpu);
 
 /* Hypercall handlers (spec 6.2). */
 struct smccc_regs;
@@ -53,6 +71,10 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *exit);
 /* Inject into the guest: an UNDEFINED exception, or an external abort at far. */
 void arch_vcpu_inject_undef(struct vcpu *vcpu);
 void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far);
+/* Has the guest an interrupt it could take now (WFI would end)? */
+bool arch_vcpu_irq_pending(struct vcpu *vcpu);
+/* Is the guest's virtual timer armed? Then *delay = counter ticks until it fires. */
+bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay);
 /* ONE_REG ids the architecture knows (core and system registers). */
 int arch_vcpu_get_reg(struct vcpu *vcpu, u64 id, u64 *val);
 int arch_vcpu_set_reg(struct vcpu *vcpu, u64 id, u64 val);

@@ -177,6 +177,7 @@
 #define ESR_IL			BIT(25)
 #define ESR_ISS_MASK		GENMASK(24, 0)
 #define EC_UNKNOWN		0x00
+#define EC_WFX			0x01
 #define EC_HVC64		0x16
 #define EC_SMC64		0x17
 #define EC_SYS64		0x18
