@@ -242,6 +242,15 @@ if [ -f $GZKO ]; then
 		"before '$pool_before', after '$pool_after'" \
 		[ "${pool_before:-none}" = "${pool_after:-unreadable}" ]
 	check "no host memory left lent to guests" "hyp_lent_mem '$lent'" [ "$lent" = 0 ]
+	# --- selftests (tests/selftests): one TAP line per check, ~5-20 s ---
+	if [ -x /lib/gzvm/gzvm_selftest ]; then
+		timeout 240 /lib/gzvm/gzvm_selftest
+		rc=$?
+		check "gzvm_selftest finished with no failure" "exit status $rc" [ $rc -eq 0 ]
+	else
+		nok "gzvm_selftest finished with no failure" "/lib/gzvm/gzvm_selftest not in the initramfs"
+	fi
+	# --- end selftests ---
 	gzvm_unload "after the smoke test's VMs were closed"
 else
 	nok "gzvm.ko loads (first time)" "$GZKO not in the initramfs"

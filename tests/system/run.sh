@@ -66,6 +66,17 @@ else
 	cat "$WORK/gzvm_smoke.log" >&2
 fi
 
+# --- selftests (tests/selftests): KVM-selftests-style guests, built once ---
+SELFTEST=$WORK/selftests/gzvm_selftest
+SELFTEST_OK=0
+if make -C "$ROOT/tests/selftests" OUT="$WORK/selftests" >"$WORK/selftests.log" 2>&1; then
+	SELFTEST_OK=1
+else
+	echo "system: building tests/selftests failed:" >&2
+	cat "$WORK/selftests.log" >&2
+fi
+# --- end selftests ---
+
 # One initramfs per kernel (the test module and gzvm.ko are built for each).
 declare -A INITRD DRIVER_OK
 make_initrd() {
@@ -89,6 +100,7 @@ make_initrd() {
 		cat "$WORK/driver-$tag.log" >&2
 	fi
 	[[ $SMOKE_OK -eq 1 ]] && ko+=("$SMOKE")
+	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST")	# selftests
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
@@ -122,6 +134,8 @@ run_config() {
 		"see build/system/driver-$ktag.log" [ "${DRIVER_OK[$ktag]}" = 1 ]
 	tap_check "gzvm_smoke builds (aarch64-linux-gnu-gcc -static -Werror)" \
 		"see build/system/gzvm_smoke.log" [ "$SMOKE_OK" = 1 ]
+	tap_check "tests/selftests build (make -C tests/selftests)" \
+		"see build/system/selftests.log" [ "$SELFTEST_OK" = 1 ]
 
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
