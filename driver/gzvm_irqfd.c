@@ -47,10 +47,11 @@ void gzvm_vm_irqfd_init(struct gzvm *gzvm)
 	INIT_LIST_HEAD(&gzvm->irqfds.items);
 }
 
+/* Line first, then wake and kick the vCPUs so that they see it. */
 static void gzvm_irqfd_inject(struct gzvm_kernel_irqfd *irqfd)
 {
-	gzvm_vm_wake_all_vcpus(irqfd->gzvm);
 	gzvm_vm_irq_line(irqfd->gzvm, 0, irqfd->gsi, 1);
+	gzvm_vm_wake_all_vcpus(irqfd->gzvm);
 }
 
 static void irqfd_shutdown(struct work_struct *work)

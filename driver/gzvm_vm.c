@@ -291,16 +291,23 @@ out:
 	return ret;
 }
 
+/*
+ * Numbers are SPI indices (7.5); the type field, ignored by v6+ drivers,
+ * selects a PPI (INTID 16..31 of the given vCPU) here, passed with
+ * GZVM_HVC_IRQ_PPI.  The vCPUs are woken (and kicked out of the guest)
+ * after the line changed, so they see it on their next entry.
+ */
 static int gzvm_vm_ioctl_irq_line(struct gzvm *gzvm, struct gzvm_irq_level *irq)
 {
 	u32 vcpu_idx = GZVM_IRQ_LINE_GET_VCPU(irq->irq);
 	u32 num = GZVM_IRQ_LINE_GET_NUM(irq->irq);
+	int ret;
 
-	/* The type field is ignored: numbers are SPI indices (7.5). */
+	if (GZVM_IRQ_LINE_GET_TYPE(irq->irq) == GZVM_IRQ_TYPE_PPI)
+		num |= GZVM_HVC_IRQ_PPI;
+	ret = gzvm_vm_irq_line(gzvm, vcpu_idx, num, irq->level);
 	gzvm_vm_wake_all_vcpus(gzvm);
-	if (gzvm_vm_irq_line(gzvm, vcpu_idx, num, irq->level))
-		return -EFAULT;
-	return 0;
+	return ret ? -EFAULT : 0;
 }
 
 static int gzvm_vm_ioctl_set_dtb_config(struct gzvm *gzvm,

@@ -65,6 +65,10 @@ static u32 *word_of(u64 pa)
 	return NULL;
 }
 
+/* Every page from first to last, both included (last may be the top page). */
+#define for_each_page(p, first, last) \
+	for (u64 p = (first), p##_done = 0; !p##_done; p##_done = (p == (last)), p += PAGE_SZ)
+
 /* Page-aligned [first, last] page range of [pa, pa + size), false if empty or wrapping. */
 static bool page_span(u64 pa, u64 size, u64 *first, u64 *last)
 {
@@ -78,14 +82,13 @@ static bool page_span(u64 pa, u64 size, u64 *first, u64 *last)
 /* Every page of the span is tracked and owned by `owner`. Lock held. */
 static bool span_owned_by(u64 first, u64 last, enum page_owner owner)
 {
-	for (u64 p = first;; p += PAGE_SZ) {
+	for_each_page(p, first, last) {
 		u32 *w = word_of(p);
 
 		if (!w || word_owner(*w) != owner)
 			return false;
-		if (p == last)
-			return true;
 	}
+	return true;
 }
 
 int mem_owner_claim_hyp(u64 pa, u64 size)
@@ -97,11 +100,8 @@ int mem_owner_claim_hyp(u64 pa, u64 size)
 		return ret;
 	spin_lock(&owners.lock);
 	if (span_owned_by(first, last, PAGE_OWNER_HOST)) {
-		for (u64 p = first;; p += PAGE_SZ) {
+		for_each_page(p, first, last)
 			*word_of(p) = (u32)PAGE_OWNER_HYP << OWNER_SHIFT;
-			if (p == last)
-				break;
-		}
 		ret = GZVM_OK;
 	}
 	spin_unlock(&owners.lock);
@@ -131,19 +131,14 @@ int mem_owner_pin_host(u64 pa, u64 size)
 	spin_lock(&owners.lock);
 	if (span_owned_by(first, last, PAGE_OWNER_HOST)) {
 		ret = GZVM_OK;
-		for (u64 p = first;; p += PAGE_SZ) {
+		for_each_page(p, first, last) {
 			if (word_pins(*word_of(p)) == PIN_MAX)
 				ret = GZVM_ERR_BUSY;
-			if (p == last)
-				break;
 		}
 	}
 	if (ret == GZVM_OK) {
-		for (u64 p = first;; p += PAGE_SZ) {
+		for_each_page(p, first, last)
 			*word_of(p) += 1U << PIN_SHIFT;
-			if (p == last)
-				break;
-		}
 	}
 	spin_unlock(&owners.lock);
 	return ret;
@@ -156,14 +151,12 @@ void mem_owner_unpin_host(u64 pa, u64 size)
 	if (!page_span(pa, size, &first, &last))
 		return;
 	spin_lock(&owners.lock);
-	for (u64 p = first;; p += PAGE_SZ) {
+	for_each_page(p, first, last) {
 		u32 *w = word_of(p);
 
 		/* unbalanced unpins are a hypervisor bug: never underflow */
 		if (w && word_pins(*w))
 			*w -= 1U << PIN_SHIFT;
-		if (p == last)
-			break;
 	}
 	spin_unlock(&owners.lock);
 }

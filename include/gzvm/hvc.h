@@ -148,6 +148,13 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
 
 /* ---- VM / vCPU addressing (6.1) ---------------------------------------- */
 /* vCPU-scoped calls carry (vm_id << 16) | vcpu_id in x1. */
+/*
+ * IRQ_LINE x2: a 0-based SPI index (the hypervisor adds 32), as v8+ drivers
+ * send; with GZVM_HVC_IRQ_PPI set (a gzvm extension), the INTID 16..31 of a
+ * PPI of the vCPU in x1's tuple.
+ */
+#define GZVM_HVC_IRQ_PPI		0x80000000U
+
 #define GZVM_INVALID_VM_ID		0xffffU	/* VM ids are u16; never handed out */
 #define GZVM_VCPU_TUPLE(vm_id, vcpu_id)						\
 	((((gzvm_u32)(vm_id) & 0xffffU) << 16) | ((gzvm_u32)(vcpu_id) & 0xffffU))

@@ -83,3 +83,10 @@ bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
 	*delay = 0;
 	return false;
 }
+
+int arch_vcpu_sysreg(struct vcpu *vcpu, u64 esr, u32 *exit)
+{
+	(void)vcpu;
+	*exit = 0;
+	return (esr & 1) ? 0 : -1;
+}

@@ -156,3 +156,12 @@ bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
 	*delay = 5000;
 	return true;
 }
+
+/* System register emulation is register-level (guest_sysreg.c): UNDEFINED here. */
+int arch_vcpu_sysreg(struct vcpu *vcpu, u64 esr, u32 *exit)
+{
+	(void)vcpu;
+	(void)esr;
+	*exit = 0;
+	return -1;
+}

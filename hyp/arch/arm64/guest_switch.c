@@ -21,6 +21,7 @@
 #define HCR_FB		BIT(9)
 #define HCR_TWI		BIT(13)
 #define HCR_BSU_IS	(1ULL << 10)
+#define HCR_TID3	BIT(18)
 #define HCR_TIDCP	BIT(20)
 #define HCR_TACR	BIT(21)
 #define HCR_TSW		BIT(22)
@@ -122,7 +123,7 @@ static struct el2_controls guest_controls(const struct vm *vm)
 {
 	struct el2_controls c = {
 		.hcr = HCR_RW | HCR_VM | HCR_TSC | HCR_IMO | HCR_FMO | HCR_AMO | HCR_FB |
-		       HCR_BSU_IS | HCR_TACR | HCR_TIDCP | HCR_TSW,
+		       HCR_BSU_IS | HCR_TID3 | HCR_TACR | HCR_TIDCP | HCR_TSW,
 		/* FP/SIMD for the guest; SVE (TZ) and SME (TSM) trapped: RES1 value */
 		.cptr = CPTR_EL2_DEFAULT,
 		.mdcr = (host_el2.mdcr & (MDCR_HPMN_MASK | MDCR_HPMD)) | MDCR_TPMCR | MDCR_TPM |

@@ -75,6 +75,13 @@ void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far);
 bool arch_vcpu_irq_pending(struct vcpu *vcpu);
 /* Is the guest's virtual timer armed? Then *delay = counter ticks until it fires. */
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay);
+/*
+ * A trapped system register access: 0 when emulated (the caller steps over
+ * it) with *exit set if the host must hear of it, -1 for UNDEFINED.
+ */
+int arch_vcpu_sysreg(struct vcpu *vcpu, u64 esr, u32 *exit);
+/* The guest wrote ICC_SGI1R_EL1 (or a sibling): 0 or GZVM_EXIT_IPI. */
+u32 vcpu_send_sgi(struct vcpu *vcpu, u64 sgi1r);
 /* ONE_REG ids the architecture knows (core and system registers). */
 int arch_vcpu_get_reg(struct vcpu *vcpu, u64 id, u64 *val);
 int arch_vcpu_set_reg(struct vcpu *vcpu, u64 id, u64 val);
