@@ -1013,6 +1013,8 @@ static int one_cycle(const char **why, struct snapshot *stats)
 
 static long pins_outstanding(void)
 {
+	/* fold the per-CPU vmstat deltas first (they lag by up to a second) */
+	gzvm_write_str("/proc/sys/vm/stat_refresh", "1");
 	long a = gzvm_vmstat("nr_foll_pin_acquired"), r = gzvm_vmstat("nr_foll_pin_released");
 
 	return a < 0 || r < 0 ? -1 : a - r;
