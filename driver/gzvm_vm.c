@@ -560,6 +560,17 @@ static const struct file_operations gzvm_vm_fops = {
 };
 
 /*
+ * How guest memory is provided to VMs created from now on (read at
+ * creation): 0 = the best the hypervisor accepts (2 MiB blocks), 1 = demand
+ * paging one 4 KiB page at a time, 2 = every memslot populated when it is
+ * set.  For testing and measurement; the default is what v13 does.
+ */
+static int memory_mode;
+module_param(memory_mode, int, 0644);
+MODULE_PARM_DESC(memory_mode,
+		 "0: demand paging in 2 MiB blocks if possible, 1: 4 KiB pages, 2: fully populated");
+
+/*
  * Memory mode (section 7.2): demand paging if the hypervisor accepts
  * ENABLE_DEMAND_PAGING, in 2 MiB blocks if it also accepts
  * BLOCK_BASED_DEMAND_PAGING with our PFN buffer; otherwise every memslot
@@ -568,14 +579,18 @@ static const struct file_operations gzvm_vm_fops = {
 static void gzvm_vm_setup_paging(struct gzvm *gzvm)
 {
 	struct arm_smccc_res res;
+	int mode = READ_ONCE(memory_mode);
 	u64 *buf;
 
 	gzvm->mem_alloc_mode = GZVM_FULLY_POPULATED;
 	gzvm->demand_page_gran = PAGE_SIZE;
-	if (gzvm_vm_enable_cap_hyp(gzvm, GZVM_CAP_ENABLE_DEMAND_PAGING, 0, 0,
+	if (mode == 2 ||
+	    gzvm_vm_enable_cap_hyp(gzvm, GZVM_CAP_ENABLE_DEMAND_PAGING, 0, 0,
 				   &res))
 		return;
 	gzvm->mem_alloc_mode = GZVM_DEMAND_PAGING;
+	if (mode == 1)
+		return;
 
 	buf = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!buf)

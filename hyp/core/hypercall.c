@@ -2,9 +2,7 @@
 /*
  * The GenieZone hypercall table.  Every entry validates its own arguments;
  * status codes are the LK-style values of the ABI (include/gzvm/hvc.h).
- * Functions of the ABI that this hypervisor does not offer yet (the vGIC's
- * CREATE_DEVICE and IRQ_LINE) answer GZVM_ERR_NOT_IMPLEMENTED; numbers the
- * ABI does not define answer GZVM_ERR_NOT_SUPPORTED.
+ * Numbers the ABI does not define answer GZVM_ERR_NOT_SUPPORTED.
  */
 #include <gzvm/hvc.h>
 #include <hyp/hypercall.h>
@@ -27,12 +25,6 @@ static s64 hvc_probe(struct smccc_regs *regs)
 	return GZVM_OK;
 }
 
-static s64 hvc_not_implemented(struct smccc_regs *regs)
-{
-	(void)regs;
-	return GZVM_ERR_NOT_IMPLEMENTED;
-}
-
 static const hvc_handler_t gzvm_hvc_table[GZVM_FN_NR] = {
 	[GZVM_FN_CREATE_VM]		= hvc_create_vm,
 	[GZVM_FN_DESTROY_VM]		= hvc_destroy_vm,
@@ -42,8 +34,8 @@ static const hvc_handler_t gzvm_hvc_table[GZVM_FN_NR] = {
 	[GZVM_FN_RUN]			= hvc_run,
 	[GZVM_FN_GET_ONE_REG]		= hvc_get_one_reg,
 	[GZVM_FN_SET_ONE_REG]		= hvc_set_one_reg,
-	[GZVM_FN_IRQ_LINE]		= hvc_not_implemented,	/* needs the vGIC */
-	[GZVM_FN_CREATE_DEVICE]		= hvc_not_implemented,	/* needs the vGIC */
+	[GZVM_FN_IRQ_LINE]		= hvc_irq_line,
+	[GZVM_FN_CREATE_DEVICE]		= hvc_create_device,
 	[GZVM_FN_PROBE]			= hvc_probe,
 	[GZVM_FN_ENABLE_CAP]		= hvc_enable_cap,
 	[GZVM_FN_INFORM_EXIT]		= hvc_inform_exit,

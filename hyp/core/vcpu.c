@@ -32,6 +32,7 @@ void vcpu_free(struct vcpu *vcpu)
 {
 	if (!vcpu)
 		return;
+	vgic_remove_cpu(&vcpu->vm->vgic, vcpu->id);
 	mem_owner_unpin_host(vcpu->run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
 	pool_free_page(&hyp_pool, vcpu);
 }
@@ -81,6 +82,12 @@ s64 hvc_create_vcpu(struct smccc_regs *r)
 	vcpu->run = (struct gzvm_vcpu_run *)(uintptr_t)run_pa;
 	vcpu->hwstate = (struct gzvm_vcpu_hwstate *)(uintptr_t)(run_pa + PAGE_SZ);
 	arch_vcpu_reset(vcpu);
+	if (vgic_add_cpu(&vm->vgic, &vcpu->vgic_cpu, id, vcpu->ctx.mpidr)) {
+		pool_free_page(&hyp_pool, vcpu);
+		mem_owner_unpin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
+		vm_put(vm);
+		return GZVM_ERR_INVALID_ARGS;
+	}
 	vcpu->hwstate->vtimer_offset = vm->cntvoff;
 	vm->vcpus[id] = vcpu;
 	vm_put(vm);
@@ -140,9 +147,18 @@ s64 hvc_set_one_reg(struct smccc_regs *r)
 	if (!vcpu)
 		return err;
 	err = arch_vcpu_set_reg(vcpu, r->a[2], r->a[3]);
-	/* a vCPU given an entry point before its first run starts powered on */
-	if (!err && r->a[2] == GZVM_REG_ARM64_PC)
+	/*
+	 * A vCPU given an entry point before its first run starts powered on;
+	 * and a new PC means "run from here": the step over the instruction
+	 * of the last MMIO or hypercall exit (and its result) is dropped.
+	 */
+	if (!err && r->a[2] == GZVM_REG_ARM64_PC) {
 		vcpu->pc_set = true;
+		vcpu->pending = PENDING_NONE;
+	}
+	/* its redistributor answers to the same affinity */
+	if (!err && vgic_set_mpidr(&vcpu->vm->vgic, vcpu->id, vcpu->ctx.mpidr))
+		err = GZVM_ERR_INVALID_ARGS;
 	release_vcpu(vcpu);
 	return err;
 }
@@ -214,6 +230,55 @@ static u32 exit_internal(struct vcpu *vcpu, u32 suberror, const struct guest_exi
 	return GZVM_EXIT_INTERNAL_ERROR;
 }
 
+/* The virtual timer is a level-sensitive PPI: its line follows the timer condition. */
+static void update_timer_line(struct vcpu *vcpu)
+{
+	vgic_set_line(&vcpu->vm->vgic, VGIC_PPI_VTIMER, vcpu->id, arch_vcpu_timer_fired(vcpu));
+}
+
+/* Could the guest take an interrupt now (a WFI would end)? */
+static bool irq_pending(struct vcpu *vcpu)
+{
+	update_timer_line(vcpu);
+	return vgic_pending_for(&vcpu->vm->vgic, vcpu->id);
+}
+
+/*
+ * Other vCPUs that got something new to see must be kicked out of the
+ * guest (or woken): the driver does that on GZVM_EXIT_IPI.
+ */
+static u32 kick_others(struct vcpu *vcpu, u32 targets)
+{
+	targets |= vgic_take_kicks(&vcpu->vm->vgic);
+	return (targets & ~(1U << vcpu->id)) ? GZVM_EXIT_IPI : 0;
+}
+
+u32 vcpu_send_sgi(struct vcpu *vcpu, u64 sgi1r)
+{
+	return kick_others(vcpu, vgic_send_sgi(&vcpu->vm->vgic, vcpu->id, sgi1r));
+}
+
+/* A load or store to the virtual GIC: emulated here, never a host exit. */
+static u32 vgic_access(struct vcpu *vcpu, const struct guest_exit *e)
+{
+	struct mmio_access m;
+	u64 val;
+
+	if (!esr_decode_mmio(e->esr, &m)) {
+		arch_vcpu_inject_abort(vcpu, false, e->far);
+		return 0;
+	}
+	val = m.write && m.reg != 31 ? mmio_store_value(&m, vcpu->ctx.x[m.reg]) : 0;
+	if (vgic_mmio(&vcpu->vm->vgic, vcpu->id, e->ipa, m.size, m.write, &val)) {
+		arch_vcpu_inject_abort(vcpu, false, e->far);
+		return 0;
+	}
+	if (!m.write && m.reg != 31)
+		vcpu->ctx.x[m.reg] = mmio_load_value(&m, val);
+	vcpu->ctx.pc += 4;
+	return kick_others(vcpu, 0);
+}
+
 static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 {
 	bool instr = ESR_EC(e->esr) == EC_IABT_LOW;
@@ -242,6 +307,8 @@ static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 		run->exception.fault_gpa = e->ipa;
 		return GZVM_EXIT_EXCEPTION;
 	}
+	if (!instr && !(e->esr & ESR_S1PTW) && vgic_owns(&vm->vgic, e->ipa))
+		return vgic_access(vcpu, e);
 	if (instr || (e->esr & ESR_S1PTW)) {
 		/* executing, or walking page tables in, what is not memory */
 		arch_vcpu_inject_abort(vcpu, instr, e->far);
@@ -315,19 +382,11 @@ u32 vcpu_wait_for_interrupt(struct vcpu *vcpu)
 	struct gzvm_vcpu_hwstate *hw = vcpu->hwstate;
 	u64 delay;
 
-	if (!vcpu->vm->idle_enabled || arch_vcpu_irq_pending(vcpu))
+	if (!vcpu->vm->idle_enabled || irq_pending(vcpu))
 		return 0;
 	hw->vtimer_migrate = arch_vcpu_timer_deadline(vcpu, &delay);
 	hw->vtimer_delay = hw->vtimer_migrate ? delay : 0;
 	return GZVM_EXIT_IDLE;
-}
-
-u32 vcpu_send_sgi(struct vcpu *vcpu, u64 sgi1r)
-{
-	/* without a virtual GIC an SGI reaches no one, as on a CPU without a distributor */
-	(void)vcpu;
-	(void)sgi1r;
-	return 0;
 }
 
 /* 0: re-enter the guest; else the exit reason for the host. */
@@ -397,7 +456,16 @@ s64 hvc_run(struct smccc_regs *r)
 	complete_pending(vcpu);
 	vcpu->has_run = true;
 	do {
+		struct vgic *g = &vcpu->vm->vgic;
+
+		/* interrupts go in through the list registers, and come back out */
+		update_timer_line(vcpu);
+		vcpu->nr_lrs = g->dist_created ?
+			vgic_flush_lrs(g, vcpu->id, vcpu->lrs, arch_nr_lrs(), &vcpu->lr_underflow) : 0;
 		arch_vcpu_enter(vcpu, &e);
+		if (g->dist_created)
+			vgic_sync_lrs(g, vcpu->id, vcpu->lrs, vcpu->nr_lrs);
+		update_timer_line(vcpu);
 		reason = handle_exit(vcpu, &e);
 	} while (!reason);
 	vcpu->run->exit_reason = reason;

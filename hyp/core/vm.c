@@ -93,6 +93,7 @@ int vm_create(u64 type, u16 *id)
 		},
 		.cntvoff = arch_counter(),
 	};
+	vgic_init(&vm->vgic);
 	ret = pgt_init(&vm->s2, vm_ipa_bits, true, &vm->s2_mm);
 	if (ret) {
 		vm->state = VM_FREE;

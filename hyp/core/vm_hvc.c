@@ -268,3 +268,80 @@ s64 hvc_get_statistics(struct smccc_regs *r)
 	vm_put(vm);
 	return GZVM_OK;
 }
+
+/*
+ * CREATE_DEVICE: x2 = PA of a page holding struct gzvm_create_device.  The
+ * GICv3 distributor and redistributors go to the VM's vGIC at the guest
+ * addresses the VMM chose; no attributes are defined for them.
+ */
+s64 hvc_create_device(struct smccc_regs *r)
+{
+	const struct gzvm_create_device *d;
+	u64 pa = r->a[2], addr, size;
+	u32 type;
+	struct vm *vm;
+	int ret;
+
+	if (!IS_ALIGNED(pa, 8) || mem_owner_pin_host(pa, sizeof(*d)))
+		return GZVM_ERR_INVALID_ARGS;
+	d = (const void *)(uintptr_t)pa;
+	type = READ_ONCE(d->dev_type);
+	addr = READ_ONCE(d->dev_addr);
+	size = READ_ONCE(d->dev_reg_size);
+	mem_owner_unpin_host(pa, sizeof(*d));
+
+	vm = vm_of(r->a[1]);
+	if (!vm)
+		return GZVM_ERR_INVALID_ARGS;
+	/* the regions must not hide guest memory */
+	if (size && addr + size > addr && (vm_slot_of(vm, addr) || vm_slot_of(vm, addr + size - 1))) {
+		vm_put(vm);
+		return GZVM_ERR_INVALID_ARGS;
+	}
+	switch (type) {
+	case GZVM_DEV_TYPE_ARM_VGIC_V3_DIST:
+		ret = vgic_create_dist(&vm->vgic, addr, size);
+		break;
+	case GZVM_DEV_TYPE_ARM_VGIC_V3_REDIST:
+		ret = vgic_create_redist(&vm->vgic, addr, size);
+		break;
+	default:
+		ret = -1;
+		break;
+	}
+	vm_put(vm);
+	return ret ? GZVM_ERR_INVALID_ARGS : GZVM_OK;
+}
+
+/*
+ * IRQ_LINE: x1 = (vm << 16 | vcpu), x2 = SPI index (the hypervisor adds 32)
+ * or, with GZVM_HVC_IRQ_PPI, a PPI's INTID on that vCPU; x3 = level.
+ * Every raise is also latched as an edge, since irqfds only ever raise
+ * (spec 7.6): a level-sensitive SPI raised and never lowered is delivered
+ * once, not forever.
+ */
+s64 hvc_irq_line(struct smccc_regs *r)
+{
+	unsigned int vcpu_id = GZVM_TUPLE_VCPU_ID(r->a[1]);
+	u64 irq = r->a[2];
+	bool level = r->a[3] != 0;
+	struct vm *vm;
+	u32 intid;
+	int ret;
+
+	if ((r->a[1] >> 32) || r->a[3] > 1)
+		return GZVM_ERR_INVALID_ARGS;
+	if (irq & GZVM_HVC_IRQ_PPI)
+		intid = (u32)(irq & ~(u64)GZVM_HVC_IRQ_PPI);
+	else
+		intid = irq < VGIC_NR_SPIS ? (u32)irq + VGIC_NR_PRIVATE : VGIC_NR_IRQS;
+	if (intid < 16 || intid >= VGIC_NR_IRQS || vcpu_id >= GZVM_MAX_VCPUS)
+		return GZVM_ERR_INVALID_ARGS;
+	vm = vm_get(GZVM_TUPLE_VM_ID(r->a[1]));
+	if (!vm)
+		return GZVM_ERR_INVALID_ARGS;
+	ret = level ? vgic_pulse(&vm->vgic, intid, vcpu_id) :
+		      vgic_set_line(&vm->vgic, intid, vcpu_id, false);
+	vm_put(vm);
+	return ret ? GZVM_ERR_INVALID_ARGS : GZVM_OK;
+}

@@ -456,6 +456,12 @@ out:
 /* ======================================================================== */
 
 #define BATCH_PATH	"/sys/kernel/gzvm/demand_paging_batch_pages"
+#define MODE_PATH	"/sys/module/gzvm/parameters/memory_mode"
+#define MODE_BLOCKS	0	/* demand paging in 2 MiB blocks (default) */
+#define MODE_4K		1	/* demand paging with MAP_GUEST, one page at a time */
+#define MODE_POPULATED	2	/* the whole slot pinned and mapped when it is set */
+
+static int demand_mode = MODE_BLOCKS;
 
 static void demand_run(const char *label_in, uint64_t gpa, size_t size)
 {
@@ -489,10 +495,23 @@ static void demand_run(const char *label_in, uint64_t gpa, size_t size)
 	l1 = gzvm_status_kb("VmLck");
 	if (!gzvm_tap_check(cmd == UCALL_SYNC, gzvm_fmt("%s: the guest writes every 4 KiB page", label), "%s", why))
 		goto out;
-	/* the code slot (2 MiB) was faulted in before: only the data slot is new */
-	gzvm_tap_check(l1 - l0 == (long)(size >> 10) || (l0 == 0 && l1 == (long)(size >> 10) + 2048),
-		       gzvm_fmt("%s: every page of the slot is pinned (VmLck +%zu kB)", label, size >> 10),
-		       "VmLck %ld -> %ld kB", l0, l1);
+	if (demand_mode == MODE_POPULATED)
+		/* pinned when the slot was set: the guest's writes fault nothing in */
+		gzvm_tap_check(l1 == l0 && l0 >= (long)(size >> 10),
+			       gzvm_fmt("%s: the slot was pinned when set (VmLck %ld kB)", label, l0),
+			       "VmLck %ld -> %ld kB", l0, l1);
+	else
+		/*
+		 * Only the data slot is new, but for the code slot's first fault
+		 * when nothing was pinned before: a 2 MiB block, or one 4 KiB
+		 * page in 4 KiB mode.
+		 */
+		gzvm_tap_check(l1 - l0 == (long)(size >> 10) ||
+			       (l0 == 0 && l1 - (long)(size >> 10) ==
+				(demand_mode == MODE_4K ? 4 : 2048)),
+			       gzvm_fmt("%s: every page of the slot is pinned (VmLck +%zu kB)", label,
+					size >> 10),
+			       "VmLck %ld -> %ld kB", l0, l1);
 	cmd = gzvm_run_ucall(v, &why);
 	l2 = gzvm_status_kb("VmLck");
 	gzvm_tap_check(cmd == UCALL_DONE, gzvm_fmt("%s: the guest reads every page back", label), "%s", why);
@@ -523,8 +542,8 @@ static void test_demand(void)
 	long batch = gzvm_read_long(BATCH_PATH);
 	static const long batches[] = { 1, 64 };
 
-	gzvm_info("demand paging: driver granularity is 2 MiB blocks (the hypervisor accepts BLOCK_BASED_DEMAND_PAGING; no knob selects 4 KiB MAP_GUEST); %s = %ld",
-		  BATCH_PATH, batch);
+	gzvm_info("demand paging: 2 MiB blocks by default; %s = %ld; then %s 1 (4 KiB) and 2 (populated)",
+		  BATCH_PATH, batch, MODE_PATH);
 	demand_run(gzvm_fmt("demand(%ld MiB, batch %ld)", mb, batch), 0xc0000000ULL, (size_t)mb << 20);
 	/* an unaligned slot of 5 pages: blocks clipped to the slot */
 	demand_run("demand(5 pages at 0xa0003000)", 0xa0003000ULL, 5 * 4096);
@@ -550,6 +569,21 @@ static void test_demand(void)
 	}
 	gzvm_tap_check(gzvm_read_long(BATCH_PATH) == batch, "demand: batch size restored",
 		       "%ld", gzvm_read_long(BATCH_PATH));
+
+	/* the driver's other memory modes: 4 KiB MAP_GUEST faults, and fully populated slots */
+	if (!gzvm_tap_check(!gzvm_write_str(MODE_PATH, "1"), "demand: memory_mode 1 (4 KiB) selected",
+			    "cannot write %s", MODE_PATH))
+		return;
+	demand_mode = MODE_4K;
+	demand_run(gzvm_fmt("demand-4k(%ld MiB)", mb), 0xc0000000ULL, (size_t)mb << 20);
+	demand_run("demand-4k(5 pages at 0xa0003000)", 0xa0003000ULL, 5 * 4096);
+	gzvm_write_str(MODE_PATH, "2");
+	demand_mode = MODE_POPULATED;
+	demand_run(gzvm_fmt("populated(%ld MiB)", mb / 4), 0xc0000000ULL, (size_t)(mb / 4) << 20);
+	gzvm_write_str(MODE_PATH, "0");
+	demand_mode = MODE_BLOCKS;
+	gzvm_tap_check(gzvm_read_long(MODE_PATH) == 0, "demand: memory_mode restored",
+		       "%ld", gzvm_read_long(MODE_PATH));
 }
 
 /* ======================================================================== */

@@ -144,10 +144,15 @@ void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far)
 
 bool fake_irq_pending;
 
-bool arch_vcpu_irq_pending(struct vcpu *vcpu)
+bool arch_vcpu_timer_fired(struct vcpu *vcpu)
 {
 	(void)vcpu;
 	return fake_irq_pending;
+}
+
+unsigned int arch_nr_lrs(void)
+{
+	return 4;
 }
 
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)

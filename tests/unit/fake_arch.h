@@ -38,6 +38,7 @@ struct fake_guest {
 };
 extern struct fake_guest fake_guest;
 extern int fake_undefs, fake_aborts;
+/* the guest's virtual timer condition (its PPI line) */
 extern bool fake_irq_pending;
 extern struct hyp_cpu *fake_this_cpu;
 extern struct arch_cpu_vulns fake_vulns;

@@ -325,10 +325,39 @@ static void test_enable_cap(void **state)
 	assert_int_equal(status(call(GZVM_FN_SET_DTB_CONFIG, vm, ~0ULL, 0x200000, 0, 0)),
 			 GZVM_ERR_INVALID_ARGS);
 	assert_int_equal(status(call(GZVM_FN_INFORM_EXIT, vm, 0, 0, 0, 0)), GZVM_OK);
-	/* the vGIC is later work: documented NOT_IMPLEMENTED */
-	assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(0), 0, 0, 0)),
-			 GZVM_ERR_NOT_IMPLEMENTED);
-	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, vm, 5, 1, 0, 0)), GZVM_ERR_NOT_IMPLEMENTED);
+	/* the vGIC: CREATE_DEVICE of the distributor and redistributors, IRQ_LINE */
+	{
+		struct gzvm_create_device *d = (struct gzvm_create_device *)(ram + 4 * PG);
+
+		*d = (struct gzvm_create_device){ .dev_type = GZVM_DEV_TYPE_ARM_VGIC_V3_DIST,
+						   .dev_addr = 0x08000000, .dev_reg_size = 0x10000 };
+		assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(4 * PG), 0, 0, 0)), GZVM_OK);
+		/* twice, an unknown type, a region over guest RAM, a buffer that is not host RAM */
+		assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(4 * PG), 0, 0, 0)),
+				 GZVM_ERR_INVALID_ARGS);
+		d->dev_type = 7;
+		assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(4 * PG), 0, 0, 0)),
+				 GZVM_ERR_INVALID_ARGS);
+		assert_int_equal(register_slot(vm, 0, GUEST_RAM, 16), GZVM_OK);
+		*d = (struct gzvm_create_device){ .dev_type = GZVM_DEV_TYPE_ARM_VGIC_V3_REDIST,
+						   .dev_addr = GUEST_RAM, .dev_reg_size = 0x20000 };
+		assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(4 * PG), 0, 0, 0)),
+				 GZVM_ERR_INVALID_ARGS);
+		d->dev_addr = 0x080a0000;
+		assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(4 * PG), 0, 0, 0)), GZVM_OK);
+		assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(RAM_SIZE - PG), 0, 0, 0)),
+				 GZVM_ERR_INVALID_ARGS);
+	}
+	/* SPI index 5 (INTID 37), raised and lowered; out of range refused */
+	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, GZVM_VCPU_TUPLE(vm, 0), 5, 1, 0, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, GZVM_VCPU_TUPLE(vm, 0), 5, 0, 0, 0)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, GZVM_VCPU_TUPLE(vm, 0), 224, 1, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, GZVM_VCPU_TUPLE(vm, 0), 5, 2, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* PPIs with the extension flag: 16..31 only */
+	assert_int_equal(status(call(GZVM_FN_IRQ_LINE, GZVM_VCPU_TUPLE(vm, 0), GZVM_HVC_IRQ_PPI | 15, 1,
+				     0, 0)), GZVM_ERR_INVALID_ARGS);
 	destroy_all(vm);
 }
 

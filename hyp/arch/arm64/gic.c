@@ -38,10 +38,10 @@ bool gic_cpu_init(struct hyp_cpu *cpu)
 	return false;
 }
 
-void gic_enable_hyp_timer_ppi(struct hyp_cpu *cpu)
+void gic_enable_hyp_ppis(struct hyp_cpu *cpu)
 {
 	/* set-enable: touches no other interrupt */
 	if (cpu->gicr_sgi)
 		*(volatile u32 *)(uintptr_t)(cpu->gicr_sgi + GICR_ISENABLER0) =
-			1U << GIC_PPI_HYP_TIMER;
+			1U << GIC_PPI_HYP_TIMER | 1U << GIC_PPI_MAINTENANCE;
 }

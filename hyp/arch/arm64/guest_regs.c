@@ -62,6 +62,10 @@ static u64 *core_reg64(struct vcpu_ctx *c, u64 idx)
 	case GZVM_REG_ARM_CORE_IDX_SP_EL1:	return &c->sys.sp_el1;
 	case GZVM_REG_ARM_CORE_IDX_ELR_EL1:	return &c->sys.elr_el1;
 	case GZVM_REG_ARM_CORE_IDX_SPSR(GZVM_SPSR_EL1):	return &c->sys.spsr_el1;
+	case GZVM_REG_ARM_CORE_IDX_SPSR(GZVM_SPSR_ABT):	return &c->spsr_aarch32[0];
+	case GZVM_REG_ARM_CORE_IDX_SPSR(GZVM_SPSR_UND):	return &c->spsr_aarch32[1];
+	case GZVM_REG_ARM_CORE_IDX_SPSR(GZVM_SPSR_IRQ):	return &c->spsr_aarch32[2];
+	case GZVM_REG_ARM_CORE_IDX_SPSR(GZVM_SPSR_FIQ):	return &c->spsr_aarch32[3];
 	default:				return NULL;
 	}
 }

@@ -171,7 +171,7 @@ static void arm_host_deadline(const struct el1_sysregs *host)
 	if ((host->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
 	    host->cntv_cval < deadline)
 		deadline = host->cntv_cval;	/* the host's CNTVOFF is 0 */
-	gic_enable_hyp_timer_ppi(arch_this_cpu());
+	gic_enable_hyp_ppis(arch_this_cpu());
 	write_sysreg(deadline, cnthp_cval_el2);
 	write_sysreg(CNT_CTL_ENABLE, cnthp_ctl_el2);
 }
@@ -196,21 +196,118 @@ bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
 	return true;
 }
 
-bool arch_vcpu_irq_pending(struct vcpu *vcpu)
+bool arch_vcpu_timer_fired(struct vcpu *vcpu)
 {
 	return vtimer_fired(vcpu);
 }
 
 /*
- * Without a virtual interrupt controller a guest timer interrupt cannot be
- * delivered: keep it masked in hardware (the guest still reads its own
- * IMASK) so that it does not end every run at once.
+ * While the timer condition holds, its interrupt is delivered through the
+ * virtual GIC (a list register): keep it masked in hardware so that it does
+ * not end every run at once.  The guest still reads its own IMASK.
  */
 static u64 hw_cntv_ctl(const struct vcpu *vcpu)
 {
 	const struct el1_sysregs *s = &vcpu->ctx.sys;
 
 	return vtimer_fired(vcpu) ? s->cntv_ctl | CNT_CTL_IMASK : s->cntv_ctl;
+}
+
+/* ICH_LR<n>_EL2 by number (the encodings are immediates). */
+#define LR_CASES(op)							\
+	op(0, s3_4_c12_c12_0) op(1, s3_4_c12_c12_1) op(2, s3_4_c12_c12_2)	\
+	op(3, s3_4_c12_c12_3) op(4, s3_4_c12_c12_4) op(5, s3_4_c12_c12_5)	\
+	op(6, s3_4_c12_c12_6) op(7, s3_4_c12_c12_7) op(8, s3_4_c12_c13_0)	\
+	op(9, s3_4_c12_c13_1) op(10, s3_4_c12_c13_2) op(11, s3_4_c12_c13_3)	\
+	op(12, s3_4_c12_c13_4) op(13, s3_4_c12_c13_5) op(14, s3_4_c12_c13_6)	\
+	op(15, s3_4_c12_c13_7)
+#define WRITE_LR(n, reg)	case n: write_sysreg(v, reg); break;
+#define READ_LR(n, reg)		case n: return read_sysreg(reg);
+#define SYS_ICH_VTR_EL2		s3_4_c12_c11_1
+#define SYS_ICH_VMCR_EL2	s3_4_c12_c11_7
+#define ICH_HCR_EN		BIT(0)
+#define ICH_HCR_UIE		BIT(1)
+
+static void write_lr(unsigned int n, u64 v)
+{
+	switch (n) {
+	LR_CASES(WRITE_LR)
+	default: break;
+	}
+}
+
+static u64 read_lr(unsigned int n)
+{
+	switch (n) {
+	LR_CASES(READ_LR)
+	default: return 0;
+	}
+}
+
+/* Active-priority registers: 1, 2 or 4 of each group for 5, 6 or 7 priority bits. */
+static unsigned int nr_aprs(void)
+{
+	return 1U << (((read_sysreg(SYS_ICH_VTR_EL2) >> 26) & 7) - 4);
+}
+
+#define APR_CASES(op)							\
+	op(0, s3_4_c12_c8_0, s3_4_c12_c9_0) op(1, s3_4_c12_c8_1, s3_4_c12_c9_1)	\
+	op(2, s3_4_c12_c8_2, s3_4_c12_c9_2) op(3, s3_4_c12_c8_3, s3_4_c12_c9_3)
+#define LOAD_APR(n, r0, r1)	case n: write_sysreg(c->ap0r[n], r0); write_sysreg(c->ap1r[n], r1); break;
+#define SAVE_APR(n, r0, r1)	case n: c->ap0r[n] = read_sysreg(r0); c->ap1r[n] = read_sysreg(r1); break;
+
+static void load_aprs(const struct vcpu_ctx *c)
+{
+	for (unsigned int i = 0; i < nr_aprs() && i < 4; i++) {
+		switch (i) {
+		APR_CASES(LOAD_APR)
+		}
+	}
+}
+
+static void save_aprs(struct vcpu_ctx *c)
+{
+	for (unsigned int i = 0; i < nr_aprs() && i < 4; i++) {
+		switch (i) {
+		APR_CASES(SAVE_APR)
+		}
+	}
+}
+
+unsigned int arch_nr_lrs(void)
+{
+	unsigned int n;
+
+	if (!ID_FIELD(read_sysreg(SYS_ID_AA64PFR0_EL1), ID_PFR0_GIC_SHIFT))
+		return 0;
+	n = (read_sysreg(SYS_ICH_VTR_EL2) & 0x1f) + 1;
+	return n > VGIC_MAX_LRS ? VGIC_MAX_LRS : n;
+}
+
+/*
+ * The virtual CPU interface for this run: the list registers the vGIC
+ * filled, the guest's VMCR (its priority mask and group enables), and a
+ * maintenance interrupt when the LRs run dry while more are pending.
+ */
+static void load_vgic(struct vcpu *vcpu)
+{
+	for (unsigned int i = 0; i < vcpu->nr_lrs; i++)
+		write_lr(i, vcpu->lrs[i]);
+	write_sysreg(vcpu->ctx.vmcr, SYS_ICH_VMCR_EL2);
+	load_aprs(&vcpu->ctx);
+	write_sysreg(ICH_HCR_EN | (vcpu->lr_underflow ? ICH_HCR_UIE : 0), SYS_ICH_HCR_EL2);
+}
+
+static void save_vgic(struct vcpu *vcpu)
+{
+	for (unsigned int i = 0; i < vcpu->nr_lrs; i++) {
+		vcpu->lrs[i] = read_lr(i);
+		write_lr(i, 0);
+	}
+	vcpu->ctx.vmcr = read_sysreg(SYS_ICH_VMCR_EL2);
+	save_aprs(&vcpu->ctx);
+	/* the maintenance interrupt (if any) goes away with En */
+	write_sysreg(0, SYS_ICH_HCR_EL2);
 }
 
 void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
@@ -231,6 +328,8 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	write_sysreg(vcpu->vm->cntvoff, cntvoff_el2);
 	write_sysreg(vcpu->ctx.mpidr, vmpidr_el2);
 	write_el2_controls(&guest);
+	if (vcpu->vm->vgic.dist_created)
+		load_vgic(vcpu);
 	arm_host_deadline(host);
 
 	e->kind = (enum guest_exit_kind)__guest_enter(&vcpu->ctx);
@@ -239,6 +338,8 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	e->ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (e->far & 0xfff);
 
 	write_sysreg(0, cnthp_ctl_el2);
+	if (vcpu->vm->vgic.dist_created)
+		save_vgic(vcpu);
 	save_el1(&vcpu->ctx.sys, pauth);
 	ctl = vcpu->ctx.sys.cntv_ctl;
 	vcpu->ctx.sys.cntv_ctl = (ctl & ~CNT_CTL_IMASK) | guest_imask;

@@ -42,6 +42,12 @@ struct vcpu {
 	bool on_requested;
 	u64 on_entry, on_context;
 
+	/* its redistributor, and its list registers across a run */
+	struct vgic_cpu vgic_cpu;
+	u64 lrs[VGIC_MAX_LRS];
+	unsigned int nr_lrs;		/* filled for this run */
+	bool lr_underflow;		/* more were pending than fit */
+
 	struct vcpu_ctx ctx;
 };
 
@@ -71,8 +77,10 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *exit);
 /* Inject into the guest: an UNDEFINED exception, or an external abort at far. */
 void arch_vcpu_inject_undef(struct vcpu *vcpu);
 void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far);
-/* Has the guest an interrupt it could take now (WFI would end)? */
-bool arch_vcpu_irq_pending(struct vcpu *vcpu);
+/* Is the guest's virtual timer condition met (its interrupt line high)? */
+bool arch_vcpu_timer_fired(struct vcpu *vcpu);
+/* List registers this CPU implements (ICH_VTR_EL2), at most VGIC_MAX_LRS. */
+unsigned int arch_nr_lrs(void);
 /* Is the guest's virtual timer armed? Then *delay = counter ticks until it fires. */
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay);
 /*

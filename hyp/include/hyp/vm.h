@@ -12,6 +12,7 @@
 #include <asm/pgtable.h>
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
+#include <hyp/vgic.h>
 #include <uapi/linux/gzvm.h>
 
 #define HYP_MAX_VMS		32	/* VM ids 1..32; VMID = VM id */
@@ -49,6 +50,8 @@ struct vm {
 	u64 block_buf_pa;	/* BLOCK_BASED_DEMAND_PAGING PFN buffer, pinned */
 	u64 dtb_gpa, dtb_size;
 	u64 cntvoff;		/* the guest's virtual counter starts at 0 */
+
+	struct vgic vgic;	/* the virtual GICv3 (has its own lock) */
 
 	u64 table_pages;	/* stage-2 tables (pool pages) */
 	u64 lent_pages;		/* host pages mapped into the guest */
@@ -95,6 +98,8 @@ s64 hvc_enable_cap(struct smccc_regs *r);
 s64 hvc_set_dtb_config(struct smccc_regs *r);
 s64 hvc_inform_exit(struct smccc_regs *r);
 s64 hvc_get_statistics(struct smccc_regs *r);
+s64 hvc_create_device(struct smccc_regs *r);
+s64 hvc_irq_line(struct smccc_regs *r);
 
 #define HYP_BATCH_PAGES		512	/* pages per MAP_GUEST_BLOCK the driver should send */
 #define HYP_DESTROY_BATCH_PAGES	256	/* pages per DESTROY_VM call */
