@@ -230,10 +230,14 @@ static u32 exit_internal(struct vcpu *vcpu, u32 suberror, const struct guest_exi
 	return GZVM_EXIT_INTERNAL_ERROR;
 }
 
-/* The virtual timer is a level-sensitive PPI: its line follows the timer condition. */
+/* The timers are level-sensitive PPIs: their lines follow the timer conditions. */
 static void update_timer_line(struct vcpu *vcpu)
 {
-	vgic_set_line(&vcpu->vm->vgic, VGIC_PPI_VTIMER, vcpu->id, arch_vcpu_timer_fired(vcpu));
+	bool virt, phys;
+
+	arch_vcpu_timer_lines(vcpu, &virt, &phys);
+	vgic_set_line(&vcpu->vm->vgic, VGIC_PPI_VTIMER, vcpu->id, virt);
+	vgic_set_line(&vcpu->vm->vgic, VGIC_PPI_PTIMER, vcpu->id, phys);
 }
 
 /* Could the guest take an interrupt now (a WFI would end)? */

@@ -75,7 +75,11 @@ void arch_s2_flush_ipa(u16 vmid, u64 ipa, u64 size) { (void)vmid; (void)ipa; (vo
 void arch_sync_icache_for_guest(u64 pa, u64 size) { (void)pa; (void)size; }
 u64 arch_counter(void) { return 1000; }
 void arch_halt(void) { abort(); }
-bool arch_vcpu_timer_fired(struct vcpu *vcpu) { (void)vcpu; return false; }
+void arch_vcpu_timer_lines(struct vcpu *vcpu, bool *virt, bool *phys)
+{
+	(void)vcpu;
+	*virt = *phys = false;
+}
 unsigned int arch_nr_lrs(void) { return 4; }
 
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)

@@ -144,10 +144,11 @@ void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far)
 
 bool fake_irq_pending;
 
-bool arch_vcpu_timer_fired(struct vcpu *vcpu)
+void arch_vcpu_timer_lines(struct vcpu *vcpu, bool *virt, bool *phys)
 {
 	(void)vcpu;
-	return fake_irq_pending;
+	*virt = fake_irq_pending;
+	*phys = false;
 }
 
 unsigned int arch_nr_lrs(void)

@@ -18,6 +18,8 @@
 #include <hyp/gic.h>
 #include <hyp/vcpu.h>
 
+#include "guest_timer.h"
+
 #define HCR_FB		BIT(9)
 #define HCR_TWI		BIT(13)
 #define HCR_BSU_IS	(1ULL << 10)
@@ -31,8 +33,6 @@
 #define MDCR_TDA	BIT(9)
 #define MDCR_TDOSA	BIT(10)
 #define MDCR_TDRA	BIT(11)
-#define CNT_CTL_ENABLE	BIT(0)
-#define CNT_CTL_IMASK	BIT(1)
 
 /* A guest never runs longer than this without returning to the host. */
 #define GUEST_SLICE_NS	4000000ULL
@@ -152,18 +152,13 @@ static u64 counter_freq(void)
 	return read_sysreg(cntfrq_el0);
 }
 
-u64 arch_counter(void)
-{
-	isb();
-	return read_sysreg(cntpct_el0);
-}
-
 /*
  * While a guest runs, the virtual timer is the guest's: the host's deadline
  * moves to the EL2 timer, whose interrupt ends the run, as does a time
- * slice so that the host's vCPU thread gets control back regularly.
+ * slice so that the host's vCPU thread gets control back regularly, and
+ * the deadline of the guest's (emulated) physical timer.
  */
-static void arm_host_deadline(const struct el1_sysregs *host)
+static void arm_host_deadline(const struct el1_sysregs *host, const struct vcpu *vcpu)
 {
 	u64 now = arch_counter();
 	u64 deadline = now + counter_freq() * GUEST_SLICE_NS / 1000000000ULL;
@@ -171,34 +166,11 @@ static void arm_host_deadline(const struct el1_sysregs *host)
 	if ((host->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
 	    host->cntv_cval < deadline)
 		deadline = host->cntv_cval;	/* the host's CNTVOFF is 0 */
+	/* the guest's emulated physical timer fires by ending the run too */
+	deadline = MIN(deadline, guest_ptimer_deadline(vcpu));
 	gic_enable_hyp_ppis(arch_this_cpu());
 	write_sysreg(deadline, cnthp_cval_el2);
 	write_sysreg(CNT_CTL_ENABLE, cnthp_ctl_el2);
-}
-
-/* The guest's virtual timer condition (ISTATUS as the guest would read it). */
-static bool vtimer_fired(const struct vcpu *vcpu)
-{
-	const struct el1_sysregs *s = &vcpu->ctx.sys;
-
-	return (s->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
-	       s->cntv_cval <= arch_counter() - vcpu->vm->cntvoff;
-}
-
-bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
-{
-	const struct el1_sysregs *s = &vcpu->ctx.sys;
-	u64 now = arch_counter() - vcpu->vm->cntvoff;
-
-	if ((s->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
-		return false;
-	*delay = s->cntv_cval > now ? s->cntv_cval - now : 0;
-	return true;
-}
-
-bool arch_vcpu_timer_fired(struct vcpu *vcpu)
-{
-	return vtimer_fired(vcpu);
 }
 
 /*
@@ -210,7 +182,7 @@ static u64 hw_cntv_ctl(const struct vcpu *vcpu)
 {
 	const struct el1_sysregs *s = &vcpu->ctx.sys;
 
-	return vtimer_fired(vcpu) ? s->cntv_ctl | CNT_CTL_IMASK : s->cntv_ctl;
+	return guest_vtimer_fired(vcpu) ? s->cntv_ctl | CNT_CTL_IMASK : s->cntv_ctl;
 }
 
 /* ICH_LR<n>_EL2 by number (the encodings are immediates). */
@@ -330,7 +302,7 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	write_el2_controls(&guest);
 	if (vcpu->vm->vgic.dist_created)
 		load_vgic(vcpu);
-	arm_host_deadline(host);
+	arm_host_deadline(host, vcpu);
 
 	e->kind = (enum guest_exit_kind)__guest_enter(&vcpu->ctx);
 	e->esr = read_sysreg(esr_el2);

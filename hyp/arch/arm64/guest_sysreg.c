@@ -10,12 +10,15 @@
  *    ignored, so a guest kernel may reset its breakpoints but gets none;
  *  - ICC_SGI1R/ASGI1R/SGI0R_EL1 (trapped with HCR_EL2.IMO): SGIs, handed to
  *    the virtual interrupt controller;
+ *  - the EL1 physical timer (CNTHCTL_EL2.EL1PCEN = 0): emulated (guest_timer.c);
  *  - set/way cache maintenance (HCR_EL2.TSW): a no-op, guest memory is coherent;
  *  - anything else: UNDEFINED.
  */
 #include <asm/sysreg.h>
 #include <asm/vcpu_ctx.h>
 #include <hyp/vcpu.h>
+
+#include "guest_timer.h"
 
 struct sysreg_access {
 	unsigned int op0, op1, crn, crm, op2, rt;
@@ -128,6 +131,15 @@ int arch_vcpu_sysreg(struct vcpu *vcpu, u64 esr, u32 *exit)
 	if (a.op0 == 3 && a.crn == 12 && a.crm == 11 && !a.read &&
 	    ((a.op1 == 0 && a.op2 == 5) || (a.op1 == 1 && a.op2 == 6) || (a.op1 == 2 && a.op2 == 7))) {
 		*exit = vcpu_send_sgi(vcpu, get_reg(vcpu, a.rt));
+		return 0;
+	}
+	/* CNTP_TVAL/CTL/CVAL_EL0 (3,3,14,2,0..2): the emulated physical timer */
+	if (a.op0 == 3 && a.op1 == 3 && a.crn == 14 && a.crm == 2 && a.op2 <= 2) {
+		u64 v = get_reg(vcpu, a.rt);
+
+		guest_ptimer_access(vcpu, a.op2, a.read, &v);
+		if (a.read)
+			set_reg(vcpu, a.rt, v);
 		return 0;
 	}
 	/* DC ISW/CSW/CISW */

@@ -77,11 +77,11 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *exit);
 /* Inject into the guest: an UNDEFINED exception, or an external abort at far. */
 void arch_vcpu_inject_undef(struct vcpu *vcpu);
 void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far);
-/* Is the guest's virtual timer condition met (its interrupt line high)? */
-bool arch_vcpu_timer_fired(struct vcpu *vcpu);
+/* The guest's timer interrupt lines: virtual (PPI 27) and physical (PPI 30). */
+void arch_vcpu_timer_lines(struct vcpu *vcpu, bool *virt, bool *phys);
 /* List registers this CPU implements (ICH_VTR_EL2), at most VGIC_MAX_LRS. */
 unsigned int arch_nr_lrs(void);
-/* Is the guest's virtual timer armed? Then *delay = counter ticks until it fires. */
+/* Is a guest timer armed? Then *delay = counter ticks until the first fires. */
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay);
 /*
  * A trapped system register access: 0 when emulated (the caller steps over

@@ -110,6 +110,7 @@
 #define GICR_CTLR_DPG1NS	(1U << 25)
 
 #define VGIC_PPI_VTIMER		27
+#define VGIC_PPI_PTIMER		30
 
 /* One interrupt (8 bytes).  Pending = latch, or line for level-sensitive. */
 struct vgic_irq {

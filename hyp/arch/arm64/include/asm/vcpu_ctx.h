@@ -35,6 +35,7 @@ struct vcpu_ctx {
 	u64 vmcr;		/* ICH_VMCR_EL2: the guest's GIC CPU interface state */
 	u64 ap0r[4], ap1r[4];	/* ICH_AP0R<n>/AP1R<n>_EL2: active priorities */
 	u64 spsr_aarch32[4];	/* SPSR_abt/und/irq/fiq: kept for ONE_REG, unused by AArch64 guests */
+	u64 cntp_ctl, cntp_cval;	/* the emulated EL1 physical timer */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu_ctx, pc) == VCPU_CTX_PC, "guest_entry.S");
