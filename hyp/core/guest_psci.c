@@ -90,10 +90,6 @@ static s64 affinity_info(struct vcpu *self, u64 mpidr, u64 level)
 
 void guest_psci_prepare_run(struct vcpu *vcpu)
 {
-	if (!vcpu->has_run && (vcpu->id == 0 || vcpu->pc_set))
-		vcpu->powered_off = false;
-	else if (!vcpu->has_run)
-		vcpu->powered_off = true;
 	if (vcpu->on_requested) {
 		/* as after reset, at the entry point the caller gave, context id in x0 */
 		u64 mpidr = vcpu->ctx.mpidr;

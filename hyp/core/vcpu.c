@@ -56,25 +56,19 @@ s64 hvc_create_vcpu(struct smccc_regs *r)
 	unsigned int id;
 	struct vm *vm = tuple_vm(r->a[1], &id);
 	u64 run_pa = r->a[2];
-	struct vcpu *vcpu;
-	int ret;
+	struct vcpu *vcpu = NULL;
+	s64 ret = GZVM_ERR_INVALID_ARGS;
 
 	if (!vm)
-		return GZVM_ERR_INVALID_ARGS;
-	if (vm->vcpus[id] || !IS_ALIGNED(run_pa, PAGE_SZ)) {
-		vm_put(vm);
-		return GZVM_ERR_INVALID_ARGS;
-	}
-	ret = mem_owner_pin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
-	if (ret) {
-		vm_put(vm);
-		return GZVM_ERR_INVALID_ARGS;
-	}
+		return ret;
+	/* the run area: host RAM, pinned for the vCPU's life */
+	if (vm->vcpus[id] || !IS_ALIGNED(run_pa, PAGE_SZ) ||
+	    mem_owner_pin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ))
+		goto out;
 	vcpu = pool_zalloc_pages(&hyp_pool, 1);
 	if (!vcpu) {
-		mem_owner_unpin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
-		vm_put(vm);
-		return GZVM_ERR_NO_MEMORY;
+		ret = GZVM_ERR_NO_MEMORY;
+		goto unpin;
 	}
 	vcpu->vm = vm;
 	vcpu->id = (u16)id;
@@ -82,16 +76,21 @@ s64 hvc_create_vcpu(struct smccc_regs *r)
 	vcpu->run = (struct gzvm_vcpu_run *)(uintptr_t)run_pa;
 	vcpu->hwstate = (struct gzvm_vcpu_hwstate *)(uintptr_t)(run_pa + PAGE_SZ);
 	arch_vcpu_reset(vcpu);
-	if (vgic_add_cpu(&vm->vgic, &vcpu->vgic_cpu, id, vcpu->ctx.mpidr)) {
-		pool_free_page(&hyp_pool, vcpu);
-		mem_owner_unpin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
-		vm_put(vm);
-		return GZVM_ERR_INVALID_ARGS;
-	}
+	if (vgic_add_cpu(&vm->vgic, &vcpu->vgic_cpu, id, vcpu->ctx.mpidr))
+		goto free;
 	vcpu->hwstate->vtimer_offset = vm->cntvoff;
+	/* the boot vCPU starts on, the others wait for CPU_ON (or a PC from the host) */
+	vcpu->powered_off = id != 0;
 	vm->vcpus[id] = vcpu;
 	vm_put(vm);
 	return GZVM_OK;
+free:
+	pool_free_page(&hyp_pool, vcpu);
+unpin:
+	mem_owner_unpin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
+out:
+	vm_put(vm);
+	return ret;
 }
 
 s64 hvc_destroy_vcpu(struct smccc_regs *r)
@@ -143,22 +142,31 @@ s64 hvc_set_one_reg(struct smccc_regs *r)
 {
 	s64 err;
 	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+	u64 old_mpidr;
 
 	if (!vcpu)
 		return err;
+	old_mpidr = vcpu->ctx.mpidr;
 	err = arch_vcpu_set_reg(vcpu, r->a[2], r->a[3]);
+	/* its redistributor answers to the same affinity, or nothing changes */
+	if (!err && vcpu->ctx.mpidr != old_mpidr &&
+	    vgic_set_mpidr(&vcpu->vm->vgic, vcpu->id, vcpu->ctx.mpidr)) {
+		vcpu->ctx.mpidr = old_mpidr;
+		err = GZVM_ERR_INVALID_ARGS;
+	}
 	/*
 	 * A vCPU given an entry point before its first run starts powered on;
 	 * and a new PC means "run from here": the step over the instruction
 	 * of the last MMIO or hypercall exit (and its result) is dropped.
 	 */
 	if (!err && r->a[2] == GZVM_REG_ARM64_PC) {
-		vcpu->pc_set = true;
+		if (!vcpu->has_run) {
+			spin_lock(&vcpu->vm->lock);
+			vcpu->powered_off = false;
+			spin_unlock(&vcpu->vm->lock);
+		}
 		vcpu->pending = PENDING_NONE;
 	}
-	/* its redistributor answers to the same affinity */
-	if (!err && vgic_set_mpidr(&vcpu->vm->vgic, vcpu->id, vcpu->ctx.mpidr))
-		err = GZVM_ERR_INVALID_ARGS;
 	release_vcpu(vcpu);
 	return err;
 }

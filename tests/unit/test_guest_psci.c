@@ -206,6 +206,30 @@ static void test_cpu_on_off_affinity(void **state)
 	assert_int_equal(vcpu(5)->ctx.pc, 0x80002000);
 }
 
+static void test_mpidr_stays_unique(void **state)
+{
+	u64 id = GZVM_REG_ARM64_SYSREG_ID(3, 0, 0, 0, 5);
+	struct smccc_regs c = { .a = { GZVM_FID_SET_ONE_REG, GZVM_VCPU_TUPLE(vm, 3), id,
+				       0x80000002 } };
+
+	(void)state;
+	/* vCPU 2 has that affinity: refused, and vCPU 3 keeps its own */
+	host_hvc_call(&c);
+	assert_int_equal((s64)c.a[0], GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(vcpu(3)->ctx.mpidr, 0x80000003);
+	/* a free one is fine, and CPU_ON then finds vCPU 3 by it */
+	c = (struct smccc_regs){ .a = { GZVM_FID_SET_ONE_REG, GZVM_VCPU_TUPLE(vm, 3), id, 0x80000100 } };
+	host_hvc_call(&c);
+	assert_int_equal(c.a[0], 0);
+	{
+		u64 r;
+
+		assert_int_equal(guest_call(0, PSCI_0_2_FN64(3), 0x80000100, 0x80003000, 0, &r),
+				 GZVM_EXIT_IPI);
+		assert_int_equal(r, 0);
+	}
+}
+
 static void test_features_and_smccc(void **state)
 {
 	u64 r;
@@ -287,6 +311,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_secondaries_start_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_on_off_affinity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mpidr_stays_unique, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_features_and_smccc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wfi_and_suspend_idle, setup, teardown),
 	};

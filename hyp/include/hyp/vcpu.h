@@ -38,7 +38,6 @@ struct vcpu {
 	 * leaves its request here for the target to apply on its next RUN.
 	 */
 	bool powered_off;
-	bool pc_set;
 	bool on_requested;
 	u64 on_entry, on_context;
 
