@@ -59,7 +59,8 @@ struct pl011 {
 	/* --time-marker */
 	const char *marker;
 	size_t marker_len, matched;
-	bool marker_seen;
+	bool marker_seen, marker_pending;
+	double marker_time;
 };
 
 static struct pl011 uart;
@@ -82,13 +83,20 @@ static void update_irq(struct pl011 *u)
 
 static void watch_marker(struct pl011 *u, uint8_t c)
 {
-	if (!u->marker_len || u->marker_seen)
+	if (!u->marker_len)
+		return;
+	/* reported at the end of the guest's line, so as not to split it */
+	if (u->marker_pending && c == '\n') {
+		u->marker_pending = false;
+		vmm_log("'%s' on the console %.3f s after the VMM started",
+			u->marker, u->marker_time);
+	}
+	if (u->marker_seen)
 		return;
 	if (c == (uint8_t)u->marker[u->matched]) {
 		if (++u->matched == u->marker_len) {
-			u->marker_seen = true;
-			vmm_log("'%s' on the console %.3f s after the VMM started",
-				u->marker, vmm_now() - u->vm->t_start);
+			u->marker_seen = u->marker_pending = true;
+			u->marker_time = vmm_now() - u->vm->t_start;
 		}
 	} else {
 		u->matched = c == (uint8_t)u->marker[0] ? 1 : 0;
