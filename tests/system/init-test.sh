@@ -251,6 +251,51 @@ if [ -f $GZKO ]; then
 		nok "gzvm_selftest finished with no failure" "/lib/gzvm/gzvm_selftest not in the initramfs"
 	fi
 	# --- end selftests ---
+	# --- vmm (gzvm-run): a Linux guest with 1 and 4 vCPUs ---
+	# The guest is this kernel's Image with a busybox initramfs whose /init
+	# (tests/system/guest-init.sh) prints its CPU count and powers off.
+	VMM=/lib/gzvm/gzvm-run
+	if [ -x $VMM ] && [ -f /lib/gzvm/guest-Image ] && [ -f /lib/gzvm/guest-initramfs.cpio.gz ]; then
+		$VMM --help >/tmp/vmm-help.txt 2>&1
+		rc=$?
+		first=$(head -n1 /tmp/vmm-help.txt)
+		check "vmm: gzvm-run --help exits 0 with a usage text" "status $rc, '$first'" \
+			[ $rc -eq 0 -a "${first%% *}" = "usage:" ]
+		$VMM --kernel /lib/gzvm/guest-Image --cpus 9 >/tmp/vmm-err.txt 2>&1
+		rc=$?
+		check "vmm: gzvm-run --cpus 9 is refused with status 2 and a message" \
+			"status $rc, '$(head -n1 /tmp/vmm-err.txt)'" \
+			[ $rc -eq 2 -a -n "$(grep 'out of range' /tmp/vmm-err.txt)" ]
+		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
+		for n in 1 4; do
+			out=/tmp/vmm-guest-$n.log
+			echo "gzvm-test: vmm: booting a Linux guest with $n vCPU(s) on gzvm"
+			timeout 300 $VMM --backend gzvm --kernel /lib/gzvm/guest-Image \
+				--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $n \
+				--cmdline "console=ttyAMA0 quiet panic=-1" \
+				--time-marker "gzvm-guest: /init running" </dev/null >$out 2>&1
+			rc=$?
+			sed 's/^/vmm-guest: /' $out
+			check "vmm: $n-vCPU Linux guest reached its /init" "no 'gzvm-guest: /init running'" \
+				grep -q 'gzvm-guest: /init running' $out
+			got=$(grep -o 'gzvm-guest: processors=[0-9]* status=[0-9]*' $out)
+			check "vmm: $n-vCPU guest counts $n processors, command status 0" "got '$got'" \
+				[ "$got" = "gzvm-guest: processors=$n status=0" ]
+			check "vmm: gzvm-run exits 0 after the $n-vCPU guest powers off" "status $rc" \
+				[ $rc -eq 0 ]
+			t=$(grep -o "on the console [0-9.]* s after the VMM started" $out | grep -o '[0-9.]* s')
+			echo "gzvm-test: vmm-time: gzvm backend, $n vCPU(s): guest /init ${t:-?} after the VMM started"
+		done
+		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
+		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
+		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \
+			"after '$vpool_after', lent '$lent'" \
+			[ "${vpool_before:-none}" = "${vpool_after:-unreadable}" -a "$lent" = 0 ]
+	else
+		nok "vmm: gzvm-run, guest-Image and guest-initramfs.cpio.gz in the initramfs" \
+			"missing in /lib/gzvm"
+	fi
+	# --- end vmm ---
 	gzvm_unload "after the smoke test's VMs were closed"
 else
 	nok "gzvm.ko loads (first time)" "$GZKO not in the initramfs"

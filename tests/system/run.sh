@@ -77,6 +77,31 @@ else
 fi
 # --- end selftests ---
 
+# --- vmm (gzvm-run) and its Linux guest's initramfs, built once ---
+VMM=$WORK/vmm/gzvm-run
+VMM_OK=0
+GUEST_INITRD=$WORK/guest/guest-initramfs.cpio.gz
+if make -C "$ROOT/vmm" OUT="$WORK/vmm" >"$WORK/vmm.log" 2>&1 &&
+	"$ROOT/tools/mkinitramfs.sh" -o "$GUEST_INITRD" "$ROOT/tests/system/guest-init.sh" \
+		>>"$WORK/vmm.log" 2>&1; then
+	VMM_OK=1
+else
+	echo "system: building vmm/ or the guest initramfs failed:" >&2
+	cat "$WORK/vmm.log" >&2
+fi
+# The guest kernel is the host's own Image, under the name guest-Image.
+vmm_files() { # vmm_files KTAG: the files for /lib/gzvm
+	local var=${1}_IMAGE
+	[[ $VMM_OK -eq 1 && -f ${!var:-} ]] || return 0
+	mkdir -p "$WORK/guest/$1"
+	ln -f "${!var}" "$WORK/guest/$1/guest-Image" 2>/dev/null ||
+		cp "${!var}" "$WORK/guest/$1/guest-Image"
+	echo "$VMM" "$GUEST_INITRD" "$WORK/guest/$1/guest-Image"
+}
+# shellcheck disable=SC1091
+. "$ROOT/build/deps/deps.env"
+# --- end vmm ---
+
 # One initramfs per kernel (the test module and gzvm.ko are built for each).
 declare -A INITRD DRIVER_OK
 make_initrd() {
@@ -101,6 +126,8 @@ make_initrd() {
 	fi
 	[[ $SMOKE_OK -eq 1 ]] && ko+=("$SMOKE")
 	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST")	# selftests
+	# shellcheck disable=SC2207
+	ko+=($(vmm_files "$tag"))	# vmm
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
@@ -136,6 +163,8 @@ run_config() {
 		"see build/system/gzvm_smoke.log" [ "$SMOKE_OK" = 1 ]
 	tap_check "tests/selftests build (make -C tests/selftests)" \
 		"see build/system/selftests.log" [ "$SELFTEST_OK" = 1 ]
+	tap_check "vmm/ (gzvm-run) and the guest initramfs build" \
+		"see build/system/vmm.log" [ "$VMM_OK" = 1 ]	# vmm
 
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
@@ -224,6 +253,12 @@ run_config() {
 	fail=$(grep -c '^not ok' "$tap")
 	printf 'system: %-22s %5s s wall, /init at %s guest, QEMU status %d: %d passed, %d failed\n' \
 		"$cfg" "$secs" "$uptime" "$rc" "$pass" "$fail"
+	# --- vmm: how long the Linux guests took to reach their /init ---
+	local vt
+	vt=$(grep -o 'vmm-time: .*' <<<"$clean" | sed 's/^vmm-time: //; s/ after the VMM started//' |
+		paste -sd';' -)
+	[[ -n $vt ]] && printf 'system: %-22s vmm: %s\n' "$cfg" "$vt"
+	# --- end vmm ---
 }
 
 T0=$(now)
