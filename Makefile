@@ -13,9 +13,9 @@ BUILD		:= $(CURDIR)/build
 RESULTS		:= $(BUILD)/results
 FUZZ_SECONDS	?= 20
 
-.PHONY: all deps hyp driver test-programs check run fuzz clean help
+.PHONY: all deps hyp driver vmm test-programs check run fuzz clean help
 
-all: hyp driver test-programs
+all: hyp driver vmm test-programs
 
 deps:
 	@tools/setup.sh
@@ -26,6 +26,10 @@ hyp:
 # gzvm.ko for both host kernels (build/driver/K61, build/driver/K612)
 driver: deps
 	$(MAKE) -C driver
+
+# the VMM, static arm64 (build/vmm/gzvm-run)
+vmm: deps
+	$(MAKE) -C vmm
 
 test-programs:
 	$(MAKE) -C tests/unit all
@@ -49,7 +53,7 @@ fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz RESULTS=$(RESULTS)
 
 clean:
-	rm -rf $(BUILD)/hyp $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/results
+	rm -rf $(BUILD)/hyp $(BUILD)/vmm $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/results
 
 help:
 	@sed -n '2,10p' Makefile

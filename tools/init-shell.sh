@@ -9,6 +9,8 @@ hostname gzvm-host
 echo
 echo "gzvm host: $(uname -r), $(nproc) CPUs online; files in /lib/gzvm:"
 ls /lib/gzvm 2>/dev/null
+[ -x /lib/gzvm/run-guest.sh ] &&
+	echo "/lib/gzvm/run-guest.sh [--cpus N] boots a Linux guest with gzvm-run (--help for more)"
 echo "(poweroff -f to shut down; Ctrl-a x leaves QEMU)"
 
 while :; do
