@@ -7,6 +7,8 @@
 #	GZVM-TAP: ok - <name>
 #	GZVM-TAP: not ok - <name> # <reason>
 # then GZVM-TAP-DONE and powers off (or reboots, gzvmtest.mode=reboot).
+# gzvmtest.mode=kvm (a host at EL2 without the hypervisor) only boots the
+# VMM's guests on /dev/kvm.
 #
 # Parameters come from the host kernel command line (dotted, so the kernel
 # ignores them): gzvmtest.mode=full|reboot, gzvmtest.cpus=N (expected
@@ -45,6 +47,46 @@ echo 4 >/proc/sys/kernel/printk
 if [ "$MODE" = reboot ]; then
 	finish reboot
 fi
+
+# --- vmm (gzvm-run): Linux guests with 1 and 4 vCPUs ---
+# vmm_guests BACKEND: boot the guest (this kernel's Image as
+# /lib/gzvm/guest-Image, a busybox initramfs whose /init,
+# tests/system/guest-init.sh, prints its CPU count and powers off).
+vmm_guests() {
+	for n in 1 4; do
+		out=/tmp/vmm-guest-$1-$n.log
+		echo "gzvm-test: vmm: booting a Linux guest with $n vCPU(s) on $1"
+		timeout 300 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $n \
+			--cmdline "console=ttyAMA0 quiet panic=-1" \
+			--time-marker "gzvm-guest: /init running" </dev/null >$out 2>&1
+		rc=$?
+		sed 's/^/vmm-guest: /' $out
+		check "vmm: $1: $n-vCPU Linux guest reached its /init" \
+			"no 'gzvm-guest: /init running'" grep -q 'gzvm-guest: /init running' $out
+		got=$(grep -o 'gzvm-guest: processors=[0-9]* status=[0-9]*' $out)
+		check "vmm: $1: $n-vCPU guest counts $n processors, command status 0" "got '$got'" \
+			[ "$got" = "gzvm-guest: processors=$n status=0" ]
+		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest powers off" "status $rc" \
+			[ $rc -eq 0 ]
+		t=$(grep -o "on the console [0-9.]* s after the VMM started" $out | grep -o '[0-9.]* s')
+		echo "gzvm-test: vmm-time: $1 backend, $n vCPU(s): guest /init ${t:-?} after the VMM started"
+	done
+}
+# gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
+# only the guests, on the kvm backend.
+if [ "$MODE" = kvm ]; then
+	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
+		vmm_guests kvm
+	else
+		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
+			"$(ls /dev/kvm /lib/gzvm 2>&1 | tr '\n' ' ')"
+	fi
+	bad=$(dmesg | grep -E 'Internal error|Oops|BUG:|Unable to handle|WARNING:|Call trace:' | head -n3)
+	check "no oops, BUG or WARNING in the host kernel log" "$(echo $bad)" [ -z "$bad" ]
+	finish poweroff
+fi
+# --- end vmm ---
 
 # --- CPUs ------------------------------------------------------------------
 # Count the CPUs in a list such as "0-3" or "0,2-3".
@@ -251,9 +293,7 @@ if [ -f $GZKO ]; then
 		nok "gzvm_selftest finished with no failure" "/lib/gzvm/gzvm_selftest not in the initramfs"
 	fi
 	# --- end selftests ---
-	# --- vmm (gzvm-run): a Linux guest with 1 and 4 vCPUs ---
-	# The guest is this kernel's Image with a busybox initramfs whose /init
-	# (tests/system/guest-init.sh) prints its CPU count and powers off.
+	# --- vmm (gzvm-run): a Linux guest with 1 and 4 vCPUs (vmm_guests) ---
 	VMM=/lib/gzvm/gzvm-run
 	if [ -x $VMM ] && [ -f /lib/gzvm/guest-Image ] && [ -f /lib/gzvm/guest-initramfs.cpio.gz ]; then
 		$VMM --help >/tmp/vmm-help.txt 2>&1
@@ -267,25 +307,7 @@ if [ -f $GZKO ]; then
 			"status $rc, '$(head -n1 /tmp/vmm-err.txt)'" \
 			[ $rc -eq 2 -a -n "$(grep 'out of range' /tmp/vmm-err.txt)" ]
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
-		for n in 1 4; do
-			out=/tmp/vmm-guest-$n.log
-			echo "gzvm-test: vmm: booting a Linux guest with $n vCPU(s) on gzvm"
-			timeout 300 $VMM --backend gzvm --kernel /lib/gzvm/guest-Image \
-				--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $n \
-				--cmdline "console=ttyAMA0 quiet panic=-1" \
-				--time-marker "gzvm-guest: /init running" </dev/null >$out 2>&1
-			rc=$?
-			sed 's/^/vmm-guest: /' $out
-			check "vmm: $n-vCPU Linux guest reached its /init" "no 'gzvm-guest: /init running'" \
-				grep -q 'gzvm-guest: /init running' $out
-			got=$(grep -o 'gzvm-guest: processors=[0-9]* status=[0-9]*' $out)
-			check "vmm: $n-vCPU guest counts $n processors, command status 0" "got '$got'" \
-				[ "$got" = "gzvm-guest: processors=$n status=0" ]
-			check "vmm: gzvm-run exits 0 after the $n-vCPU guest powers off" "status $rc" \
-				[ $rc -eq 0 ]
-			t=$(grep -o "on the console [0-9.]* s after the VMM started" $out | grep -o '[0-9.]* s')
-			echo "gzvm-test: vmm-time: gzvm backend, $n vCPU(s): guest /init ${t:-?} after the VMM started"
-		done
+		vmm_guests gzvm
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \

@@ -8,7 +8,9 @@
 # RESULTS_DIR/system-<config>.tap (+ .log, the console).
 #
 # Configurations: max-smp4-k61 a72-smp2-k61 max-smp4-k612 (full checks)
-# and max-smp4-k61-reboot a72-smp2-k61-reboot (reboot -f with -no-reboot).
+# and max-smp4-k61-reboot a72-smp2-k61-reboot (reboot -f with -no-reboot);
+# max-smp4-k61-kvm: the host at EL2 without the hypervisor, booting the
+# VMM's Linux guests on /dev/kvm (gzvm-run --backend kvm) only.
 #
 # Environment:
 #   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
@@ -32,7 +34,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [[ $# -ge 1 ]] || { echo "usage: $0 RESULTS_DIR [CONFIG...]" >&2; exit 2; }
 RESULTS=$(realpath -m "$1")
 shift
-ALL_CONFIGS=(max-smp4-k61 a72-smp2-k61 max-smp4-k612 max-smp4-k61-reboot a72-smp2-k61-reboot)
+ALL_CONFIGS=(max-smp4-k61 a72-smp2-k61 max-smp4-k612 max-smp4-k61-reboot a72-smp2-k61-reboot
+	max-smp4-k61-kvm)
 CONFIGS=("$@")
 [[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=("${ALL_CONFIGS[@]}")
 
@@ -137,8 +140,10 @@ run_config() {
 	local cfg=$1 cpu smp ktag mode=full
 	case $cfg in
 	*-reboot) mode=reboot ;;
+	*-kvm) mode=kvm ;;	# vmm: kvm backend
 	esac
-	case ${cfg%-reboot} in
+	local base=${cfg%-reboot}
+	case ${base%-kvm} in
 	max-smp4-k61) cpu=max smp=4 ktag=K61 ;;
 	a72-smp2-k61) cpu=a72 smp=2 ktag=K61 ;;
 	max-smp4-k612) cpu=max smp=4 ktag=K612 ;;
@@ -147,7 +152,7 @@ run_config() {
 
 	local tap=$RESULTS/system-$cfg.tap log=$RESULTS/system-$cfg.log
 	tap_begin "$tap"
-	if [[ $HYP_MISSING -eq 1 ]]; then
+	if [[ $HYP_MISSING -eq 1 && $mode != kvm ]]; then
 		tap_not_ok "hypervisor image ${HYP#"$ROOT"/} exists" \
 			"missing: booted the host without it (--no-hyp)"
 	fi
@@ -169,7 +174,7 @@ run_config() {
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
 		--append "gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS")
-	if [[ $NO_HYP == 1 ]]; then args+=(--no-hyp); else args+=(--hyp "$HYP"); fi
+	if [[ $NO_HYP == 1 || $mode == kvm ]]; then args+=(--no-hyp); else args+=(--hyp "$HYP"); fi
 	[[ -n ${GZVM_HYP_ARGS:-} ]] && args+=(--hyp-args "$GZVM_HYP_ARGS")
 	args+=(--no-reboot)
 
@@ -229,7 +234,7 @@ run_config() {
 	tap_check "QEMU exited by itself with status 0 after $what ('$last_words')" "$why" \
 		[ "$why" = "exit status 0" ]
 
-	if [[ $NO_HYP != 1 ]]; then
+	if [[ $NO_HYP != 1 && $mode != kvm ]]; then
 		tap_check "hypervisor logged to the UART before the host started" \
 			"no 'gzvm-hyp: ' line before 'Booting Linux'" \
 			grep -q 'gzvm-hyp: ' < <(before_linux_boot "$log")
