@@ -49,6 +49,16 @@ GUEST_DECLARE(spin_ucall);
 GUEST_DECLARE(spin);
 GUEST_DECLARE(sysregs);
 
+/* gzvm_irq.c: the C guest's interrupt, PSCI and idle tests */
+void test_vgic(void);
+void test_spi(void);
+void test_ppi(void);
+void test_sgi(void);
+void test_prio(void);
+void test_psci(void);
+void test_idle(void);
+void test_imask(void);
+
 #define RAM_SIZE	(2UL << 20)
 #define CODE_GPA	GUEST_RAM_GPA
 #define DATA_GPA	(GUEST_RAM_GPA + 0x100000)
@@ -1259,6 +1269,14 @@ static const struct {
 	{ "concurrency", test_concurrency, true, "4 VMs x 2 vCPUs running concurrently" },
 	{ "lifecycle", test_lifecycle, true, "create/run/destroy cycles, memory returned" },
 	{ "sigkill", test_sigkill, true, "SIGKILL of a VMM with running vCPUs, memory returned" },
+	{ "vgic", test_vgic, true, "vGICv3 registers from the guest's own MMIO, no VMM exits" },
+	{ "spi", test_spi, true, "SPIs by IRQ_LINE (level, edge) and irqfd into a guest in WFI" },
+	{ "ppi", test_ppi, true, "virtual timer (spinning, WFI, IMASK), a PPI by IRQ_LINE" },
+	{ "sgi", test_sgi, true, "PSCI CPU_ON/OFF, SGIs between every pair of 4 vCPUs, SGIs to idle vCPUs" },
+	{ "prio", test_prio, true, "20 SPIs (more than the LRs) in priority order, PMR, preemption" },
+	{ "psci", test_psci, true, "guest PSCI/SMCCC calls, CPU_SUSPEND, ID/debug/PMU registers" },
+	{ "idle", test_idle, true, "host CPU time of an idle 4-vCPU guest (10 s)" },
+	{ "imask", test_imask, false, "CNTV_CTL.IMASK set/cleared by the guest during a run (hypervisor bug)" },
 };
 
 int main(int argc, char **argv)

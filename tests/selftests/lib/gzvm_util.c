@@ -294,6 +294,25 @@ int gzvm_vcpu_create(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu, uint64_
 	return 0;
 }
 
+int gzvm_vcpu_create_off(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu)
+{
+	int ret;
+
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->fd, GZVM_CREATE_VCPU, id);
+	if (vcpu->fd < 0)
+		return -errno;
+	vcpu->run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vcpu->run == MAP_FAILED) {
+		ret = -errno;
+		close(vcpu->fd);
+		return ret;
+	}
+	return 0;
+}
+
 void gzvm_vcpu_close(struct gzvm_vcpu *vcpu)
 {
 	if (vcpu->fd >= 0)
@@ -350,6 +369,117 @@ int gzvm_vcpu_run(struct gzvm_vcpu *vcpu)
 	if (gzvm_run_timeout_ms > 0)
 		arm_watchdog(0);
 	return r ? -e : 0;
+}
+
+/* ---- interrupts ---------------------------------------------------------------- */
+
+int gzvm_vm_create_gic(struct gzvm_vm *vm, int nr_frames)
+{
+	struct gzvm_create_device d = {
+		.dev_type = GZVM_DEV_TYPE_ARM_VGIC_V3_DIST,
+		.dev_addr = GIC_DIST_GPA,
+		.dev_reg_size = GIC_DIST_SIZE,
+	};
+
+	if (ioctl(vm->fd, GZVM_CREATE_DEVICE, &d))
+		return -errno;
+	d = (struct gzvm_create_device){
+		.dev_type = GZVM_DEV_TYPE_ARM_VGIC_V3_REDIST,
+		.dev_addr = GIC_REDIST_GPA,
+		.dev_reg_size = GIC_REDIST_STRIDE * (uint64_t)nr_frames,
+	};
+	if (ioctl(vm->fd, GZVM_CREATE_DEVICE, &d))
+		return -errno;
+	return 0;
+}
+
+int gzvm_irq_line(struct gzvm_vm *vm, unsigned int type, unsigned int vcpu, unsigned int num, int level)
+{
+	struct gzvm_irq_level l = {
+		.irq = GZVM_IRQ_LINE_ENCODE(type, vcpu, num),
+		.level = (uint32_t)level,
+	};
+
+	return ioctl(vm->fd, GZVM_IRQ_LINE, &l) ? -errno : 0;
+}
+
+/* ---- the C guest ------------------------------------------------------------------ */
+
+static const char *guest_str(struct gzvm_vm *vm, uint64_t gpa)
+{
+	static __thread char buf[256];
+	const char *s = gzvm_gpa_to_hva(vm, gpa);
+	size_t i;
+
+	if (!s || !gzvm_gpa_to_hva(vm, gpa + sizeof(buf)))
+		return "(bad guest string)";
+	for (i = 0; i < sizeof(buf) - 1 && s[i]; i++)
+		buf[i] = s[i];
+	buf[i] = 0;
+	return buf;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-security"
+static void guest_printf(const char *fmt, const uint64_t *a)
+{
+	/* only u64 conversions (%llu, %llx, %lld) in guest formats */
+	gzvm_info(fmt, (unsigned long long)a[0], (unsigned long long)a[1],
+		  (unsigned long long)a[2], (unsigned long long)a[3]);
+}
+#pragma GCC diagnostic pop
+
+int gzvm_guest_loop(struct gzvm_vcpu *vcpu, const char *what,
+		    void (*on_sync)(void *ctx, struct gzvm_vcpu *vcpu, uint64_t arg), void *ctx)
+{
+	for (;;) {
+		uint64_t cmd, x[7];
+		int r = gzvm_vcpu_run(vcpu);
+
+		if (r) {
+			gzvm_tap_fail(what, "vCPU %d: GZVM_RUN failed: %s (pc 0x%llx)", vcpu->id, strerror(-r),
+				      (unsigned long long)gzvm_reg(vcpu, REG_PC));
+			return -1;
+		}
+		if (!gzvm_is_ucall(vcpu)) {
+			gzvm_tap_fail(what, "vCPU %d: an exit that is not a ucall reached the VMM: %s",
+				      vcpu->id, gzvm_exit_str(vcpu));
+			return -1;
+		}
+		memcpy(&cmd, vcpu->run->mmio.data, 8);
+		for (int i = 1; i <= 6; i++)
+			x[i] = gzvm_reg(vcpu, REG_X(i));
+		switch (cmd) {
+		case UCALL_DONE:
+			return 0;
+		case UCALL_CHECK:
+			gzvm_tap_check(x[1] != 0, guest_str(vcpu->vm, x[2]),
+				       "vCPU %d: values 0x%llx 0x%llx 0x%llx 0x%llx", vcpu->id,
+				       (unsigned long long)x[3], (unsigned long long)x[4],
+				       (unsigned long long)x[5], (unsigned long long)x[6]);
+			break;
+		case UCALL_PRINT:
+			guest_printf(guest_str(vcpu->vm, x[2]), &x[3]);
+			break;
+		case UCALL_SYNC:
+			if (!on_sync) {
+				gzvm_tap_fail(what, "vCPU %d: unexpected SYNC 0x%llx", vcpu->id,
+					      (unsigned long long)x[1]);
+				return -1;
+			}
+			on_sync(ctx, vcpu, x[1]);
+			break;
+		case UCALL_FAIL:
+			gzvm_tap_fail(what, "vCPU %d: guest failure 0x%llx: 0x%llx 0x%llx 0x%llx", vcpu->id,
+				      (unsigned long long)x[1], (unsigned long long)x[2],
+				      (unsigned long long)x[3], (unsigned long long)x[4]);
+			return -1;
+		default:
+			gzvm_tap_fail(what, "vCPU %d: unknown ucall %llu", vcpu->id, (unsigned long long)cmd);
+			return -1;
+		}
+	}
 }
 
 /* ---- exits ------------------------------------------------------------------- */

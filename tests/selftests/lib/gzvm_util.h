@@ -112,6 +112,32 @@ uint64_t gzvm_reg(struct gzvm_vcpu *vcpu, uint64_t id);	/* value, or ~0 on error
 int gzvm_vcpu_run(struct gzvm_vcpu *vcpu);
 extern int gzvm_run_timeout_ms;
 
+/* create vCPU @id without setting its PC: it stays off until a PSCI CPU_ON */
+int gzvm_vcpu_create_off(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu);
+
+/* ---- interrupts ---- */
+#define GIC_DIST_GPA	0x08000000ULL	/* QEMU virt's layout */
+#define GIC_DIST_SIZE	0x10000ULL
+#define GIC_REDIST_GPA	0x080A0000ULL
+#define GIC_REDIST_STRIDE 0x20000ULL
+/* CREATE_DEVICE of the distributor and @nr_frames redistributor frames; 0 or -errno */
+int gzvm_vm_create_gic(struct gzvm_vm *vm, int nr_frames);
+/* GZVM_IRQ_LINE of (type, vcpu, num) at @level; 0 or -errno */
+int gzvm_irq_line(struct gzvm_vm *vm, unsigned int type, unsigned int vcpu, unsigned int num, int level);
+
+/* ---- the C guest (guest/): ucall loop ---- */
+#define UCALL_CHECK	5	/* x1 = ok, x2 = GPA of the name, x3..x6 = values */
+#define UCALL_PRINT	6	/* x2 = GPA of a printf format, x3..x6 = u64 arguments */
+/*
+ * Run @vcpu until the guest's DONE: every CHECK is a TAP line, every PRINT
+ * an information line, every SYNC calls @on_sync(@ctx, vcpu, x1) (NULL: a
+ * failure); any other exit, a FAIL or a failed RUN is a failure.
+ * Returns 0 after DONE, -1 otherwise (the reason is a "not ok" line named
+ * @what).
+ */
+int gzvm_guest_loop(struct gzvm_vcpu *vcpu, const char *what,
+		    void (*on_sync)(void *ctx, struct gzvm_vcpu *vcpu, uint64_t arg), void *ctx);
+
 /* ---- exits ---- */
 const char *gzvm_exit_name(uint32_t reason);
 /* A short description of the last exit (static buffer). */
