@@ -8,6 +8,8 @@
 #define GICR_TYPER_LAST		(1ULL << 4)
 #define GICR_SGI_OFFSET		0x10000
 #define GICR_ISENABLER0		0x0100
+#define GICR_ISACTIVER0		0x0300
+#define GICR_ICACTIVER0		0x0380
 #define GICR_FRAME		0x20000
 
 static u64 gicr_base, gicr_size;
@@ -44,4 +46,11 @@ void gic_enable_hyp_ppis(struct hyp_cpu *cpu)
 	if (cpu->gicr_sgi)
 		*(volatile u32 *)(uintptr_t)(cpu->gicr_sgi + GICR_ISENABLER0) =
 			1U << GIC_PPI_HYP_TIMER | 1U << GIC_PPI_MAINTENANCE;
+}
+
+void gic_hold_ppi(struct hyp_cpu *cpu, unsigned int ppi, bool hold)
+{
+	if (cpu->gicr_sgi)
+		*(volatile u32 *)(uintptr_t)(cpu->gicr_sgi +
+					     (hold ? GICR_ISACTIVER0 : GICR_ICACTIVER0)) = 1U << ppi;
 }

@@ -173,18 +173,6 @@ static void arm_host_deadline(const struct el1_sysregs *host, const struct vcpu 
 	write_sysreg(CNT_CTL_ENABLE, cnthp_ctl_el2);
 }
 
-/*
- * While the timer condition holds, its interrupt is delivered through the
- * virtual GIC (a list register): keep it masked in hardware so that it does
- * not end every run at once.  The guest still reads its own IMASK.
- */
-static u64 hw_cntv_ctl(const struct vcpu *vcpu)
-{
-	const struct el1_sysregs *s = &vcpu->ctx.sys;
-
-	return guest_vtimer_fired(vcpu) ? s->cntv_ctl | CNT_CTL_IMASK : s->cntv_ctl;
-}
-
 /* ICH_LR<n>_EL2 by number (the encodings are immediates). */
 #define LR_CASES(op)							\
 	op(0, s3_4_c12_c12_0) op(1, s3_4_c12_c12_1) op(2, s3_4_c12_c12_2)	\
@@ -289,14 +277,19 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	struct fpsimd_state *host_fp = &host_state[cpu->index].fp;
 	struct el2_controls guest = guest_controls(vcpu->vm);
 	bool pauth = arch_has_pauth();
-	u64 guest_imask = vcpu->ctx.sys.cntv_ctl & CNT_CTL_IMASK;
-	u64 ctl;
+	/*
+	 * While the timer condition holds, its interrupt goes to the guest
+	 * through the vGIC: hold the physical PPI so that it does not end
+	 * every run at once.  The guest's timer registers stay as it wrote them.
+	 */
+	bool hold_timer = guest_vtimer_fired(vcpu);
 
 	save_el1(host, pauth);
 	fpsimd_save(host_fp);
 	load_el1(&vcpu->ctx.sys, pauth);
-	write_sysreg(hw_cntv_ctl(vcpu), cntv_ctl_el0);
 	fpsimd_restore(&vcpu->ctx.fp);
+	if (hold_timer)
+		gic_hold_ppi(cpu, GIC_PPI_VTIMER, true);
 	write_sysreg(vcpu->vm->cntvoff, cntvoff_el2);
 	write_sysreg(vcpu->ctx.mpidr, vmpidr_el2);
 	write_el2_controls(&guest);
@@ -313,14 +306,14 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	if (vcpu->vm->vgic.dist_created)
 		save_vgic(vcpu);
 	save_el1(&vcpu->ctx.sys, pauth);
-	ctl = vcpu->ctx.sys.cntv_ctl;
-	vcpu->ctx.sys.cntv_ctl = (ctl & ~CNT_CTL_IMASK) | guest_imask;
 	fpsimd_save(&vcpu->ctx.fp);
 	write_el2_controls(&host_el2);
 	write_sysreg(0, cntvoff_el2);
 	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
 	load_el1(host, pauth);
 	fpsimd_restore(host_fp);
+	if (hold_timer)
+		gic_hold_ppi(cpu, GIC_PPI_VTIMER, false);
 }
 
 void arch_vcpu_reset(struct vcpu *vcpu)
