@@ -29,7 +29,7 @@
 
 GUEST_DECLARE(c);
 
-#define IRQ_MAX_VCPUS	4
+#define IRQ_MAX_VCPUS	8	/* GZVM_MAX_VCPUS */
 #define IRQ_RAM_SIZE	(2UL << 20)
 #define LATER_MS	30
 
@@ -334,6 +334,15 @@ void test_sgi(void)
 		return;
 	irqenv_run(&e, GT_SGI, 4, (uint64_t)rounds);
 	gzvm_info("sgi: 4 vCPUs, %ld rounds of SGIs between every pair, CPU_ON/OFF: %.2f s", rounds,
+		  gzvm_now() - t0);
+	irqenv_teardown(&e);
+
+	/* the guest's maximum, 8 vCPUs, on however many host CPUs there are */
+	t0 = gzvm_now();
+	if (!irqenv_setup(&e, "sgi8", 8, 8))
+		return;
+	irqenv_run(&e, GT_SGI, 8, 2);
+	gzvm_info("sgi8: 8 vCPUs, 2 rounds of SGIs between every pair, CPU_ON/OFF: %.2f s",
 		  gzvm_now() - t0);
 	irqenv_teardown(&e);
 }

@@ -479,9 +479,10 @@ static void test_sgi(void)
 		r = psci(PSCI_CPU_ON, i, (u64)secondary_entry, 0xc0de0100 | i);
 		CHECK(r == PSCI_SUCCESS, "sgi: CPU_ON (SMC32) of the other vCPUs", i, r);
 	}
-	CHECK(psci(PSCI_CPU_ON64, 7, (u64)secondary_entry, 0) == PSCI_INVALID_PARAMS &&
+	/* Aff0 = nr_cpus: one past the last vCPU (at most 8 exist) */
+	CHECK(psci(PSCI_CPU_ON64, nr_cpus, (u64)secondary_entry, 0) == PSCI_INVALID_PARAMS &&
 	      psci(PSCI_CPU_ON64, 0x100, (u64)secondary_entry, 0) == PSCI_INVALID_PARAMS,
-	      "sgi: CPU_ON of an MPIDR without a vCPU (Aff0 7, Aff1 1) -> INVALID_PARAMETERS");
+	      "sgi: CPU_ON of an MPIDR without a vCPU (Aff0 = vCPU count, Aff1 1) -> INVALID_PARAMETERS");
 	CHECK(psci(PSCI_CPU_ON64, 0, (u64)secondary_entry, 0) == PSCI_ALREADY_ON,
 	      "sgi: CPU_ON of itself -> ALREADY_ON");
 	all = 0;
@@ -493,7 +494,7 @@ static void test_sgi(void)
 	CHECK(psci(PSCI_AFFINITY_INFO64, 1, 0, 0) == 0 && psci(PSCI_AFFINITY_INFO, 0, 0, 0) == 0,
 	      "sgi: AFFINITY_INFO of running vCPUs -> ON (0)");
 	CHECK(psci(PSCI_AFFINITY_INFO64, 1, 1, 0) == PSCI_INVALID_PARAMS &&
-	      psci(PSCI_AFFINITY_INFO64, 6, 0, 0) == PSCI_INVALID_PARAMS,
+	      psci(PSCI_AFFINITY_INFO64, nr_cpus, 0, 0) == PSCI_INVALID_PARAMS,
 	      "sgi: AFFINITY_INFO level 1 or an unknown MPIDR -> INVALID_PARAMETERS");
 
 	/* every pair */
