@@ -87,11 +87,13 @@ static long gzvm_vcpu_get_one_reg(struct gzvm_vcpu *vcpu, void __user *argp)
 
 /* ---- idle (section 7.8) ------------------------------------------------ */
 
+/* The guest's timer deadline passed: only its own vCPU has to wake up. */
 static enum hrtimer_restart gzvm_vtimer_expire(struct hrtimer *hrt)
 {
 	struct gzvm_vcpu *vcpu = container_of(hrt, struct gzvm_vcpu, vtimer);
 
-	gzvm_vm_wake_all_vcpus(vcpu->gzvm);
+	WRITE_ONCE(vcpu->idle_events.vtimer_irq, 1);
+	rcuwait_wake_up(&vcpu->wait);
 	return HRTIMER_NORESTART;
 }
 

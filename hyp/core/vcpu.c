@@ -248,11 +248,11 @@ static void update_timer_line(struct vcpu *vcpu)
 	vgic_set_line(&vcpu->vm->vgic, VGIC_PPI_PTIMER, vcpu->id, phys);
 }
 
-/* Could the guest take an interrupt now (a WFI would end)? */
+/* Could the guest take an interrupt now, past its priority mask (a WFI would end)? */
 static bool irq_pending(struct vcpu *vcpu)
 {
 	update_timer_line(vcpu);
-	return vgic_pending_for(&vcpu->vm->vgic, vcpu->id);
+	return vgic_pending_above(&vcpu->vm->vgic, vcpu->id, arch_vcpu_priority_mask(vcpu));
 }
 
 /*

@@ -941,17 +941,19 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 	return n;
 }
 
-static bool pending_for_locked(const struct vgic *g, unsigned int idx)
+/* Deliverable to vCPU idx with a priority above the mask (lower value); mask 0x100: any. */
+static bool pending_for_locked(const struct vgic *g, unsigned int idx, unsigned int mask)
 {
 	const struct vgic_cpu *c = cpu_of(g, idx);
 
 	if (!c)
 		return false;
 	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
-		if (irq_deliverable(g, &c->priv[i]))
+		if (irq_deliverable(g, &c->priv[i]) && c->priv[i].priority < mask)
 			return true;
 	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
-		if (irq_deliverable(g, &g->spi[i]) && spi_target(g, i) == (int)idx)
+		if (irq_deliverable(g, &g->spi[i]) && spi_target(g, i) == (int)idx &&
+		    g->spi[i].priority < mask)
 			return true;
 	return false;
 }
@@ -959,16 +961,21 @@ static bool pending_for_locked(const struct vgic *g, unsigned int idx)
 static void kick_all_deliverable(struct vgic *g)
 {
 	for (unsigned int i = 0; i < VGIC_MAX_VCPUS; i++)
-		if (pending_for_locked(g, i))
+		if (pending_for_locked(g, i, 0x100))
 			kick(g, (int)i);
 }
 
 bool vgic_pending_for(struct vgic *g, unsigned int idx)
 {
+	return vgic_pending_above(g, idx, 0x100);
+}
+
+bool vgic_pending_above(struct vgic *g, unsigned int idx, unsigned int pmr)
+{
 	bool r;
 
 	spin_lock(&g->lock);
-	r = pending_for_locked(g, idx);
+	r = pending_for_locked(g, idx, pmr);
 	spin_unlock(&g->lock);
 	return r;
 }

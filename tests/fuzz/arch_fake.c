@@ -81,6 +81,7 @@ void arch_vcpu_timer_lines(struct vcpu *vcpu, bool *virt, bool *phys)
 	*virt = *phys = false;
 }
 unsigned int arch_nr_lrs(void) { return 4; }
+unsigned int arch_vcpu_priority_mask(const struct vcpu *vcpu) { (void)vcpu; return 0xff; }
 
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
 {

@@ -156,6 +156,11 @@ unsigned int arch_nr_lrs(void)
 	return 4;
 }
 
+unsigned int arch_vcpu_priority_mask(const struct vcpu *vcpu)
+{
+	return (unsigned int)(vcpu->ctx.vmcr >> 24) & 0xff;
+}
+
 bool arch_vcpu_timer_deadline(struct vcpu *vcpu, u64 *delay)
 {
 	(void)vcpu;

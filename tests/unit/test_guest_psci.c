@@ -19,6 +19,7 @@
 #include <hyp/page_alloc.h>
 #include <hyp/psci.h>
 #include <hyp/vcpu.h>
+#include <hyp/vgic.h>
 #include <hyp/vm.h>
 
 #include "fake_arch.h"
@@ -293,13 +294,33 @@ static void test_wfi_and_suspend_idle(void **state)
 	assert_int_equal(vcpu(0)->ctx.pc, 0x1004);
 	assert_int_equal(hw->vtimer_migrate, 1);
 	assert_int_equal(hw->vtimer_delay, 5000);
-	/* WFI with an interrupt pending: no exit */
+	/* the guest's GIC: distributor and group 1 on, the timer PPI enabled */
+	{
+		struct vm *v = vm_get(vm);
+		u64 val;
+
+		assert_int_equal(vgic_create_dist(&v->vgic, 0x08000000, 0x10000), 0);
+		assert_int_equal(vgic_create_redist(&v->vgic, 0x080a0000, 8 * 0x20000), 0);
+		vm_put(v);
+		val = GICD_CTLR_ENABLE_G1;
+		assert_int_equal(vgic_mmio(&v->vgic, 0, 0x08000000, 4, true, &val), 0);
+		val = 1U << 27;		/* GICR_ISENABLER0 of vCPU 0 */
+		assert_int_equal(vgic_mmio(&v->vgic, 0, 0x080a0000 + 0x10000 + 0x100, 4, true, &val), 0);
+	}
+	/* the timer fires, but the guest's priority mask (PMR 0) masks it: WFI idles */
 	fake_irq_pending = true;
+	fake_guest.nr_exits = fake_guest.next = 0;
 	fake_guest.exits[fake_guest.nr_exits++] = (struct guest_exit){
 		.kind = GEXIT_SYNC, .esr = ((u64)EC_WFX << 26) | ESR_IL };
+	assert_int_equal(run(0), GZVM_EXIT_IDLE);
+	/* with PMR 0xf0 (ICH_VMCR_EL2.VPMR) it is taken: the WFI does not exit */
+	vcpu(0)->ctx.vmcr = 0xf0ULL << 24;
 	fake_guest.nr_exits = fake_guest.next = 0;
+	fake_guest.exits[fake_guest.nr_exits++] = (struct guest_exit){
+		.kind = GEXIT_SYNC, .esr = ((u64)EC_WFX << 26) | ESR_IL };
 	fake_guest.exits[fake_guest.nr_exits++] = (struct guest_exit){ .kind = GEXIT_IRQ };
 	assert_int_equal(run(0), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_guest.next, 2);
 	fake_irq_pending = false;
 	/* CPU_SUSPEND behaves as WFI and returns success */
 	assert_int_equal(guest_call(0, PSCI_0_2_FN64(1), 0, 0x1000, 0, &r), GZVM_EXIT_IDLE);

@@ -234,6 +234,11 @@ static void save_aprs(struct vcpu_ctx *c)
 	}
 }
 
+unsigned int arch_vcpu_priority_mask(const struct vcpu *vcpu)
+{
+	return (unsigned int)(vcpu->ctx.vmcr >> 24) & 0xff;	/* VPMR */
+}
+
 unsigned int arch_nr_lrs(void)
 {
 	unsigned int n;

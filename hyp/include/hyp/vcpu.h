@@ -78,6 +78,8 @@ void arch_vcpu_inject_undef(struct vcpu *vcpu);
 void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far);
 /* The guest's timer interrupt lines: virtual (PPI 27) and physical (PPI 30). */
 void arch_vcpu_timer_lines(struct vcpu *vcpu, bool *virt, bool *phys);
+/* The guest's GIC priority mask (ICC_PMR_EL1, kept in ICH_VMCR_EL2.VPMR). */
+unsigned int arch_vcpu_priority_mask(const struct vcpu *vcpu);
 /* List registers this CPU implements (ICH_VTR_EL2), at most VGIC_MAX_LRS. */
 unsigned int arch_nr_lrs(void);
 /* Is a guest timer armed? Then *delay = counter ticks until the first fires. */

@@ -264,6 +264,12 @@ void vgic_sync_lrs(struct vgic *g, unsigned int idx, const u64 *lrs, unsigned in
  * guest's priority mask is the CPU interface's business.)  For WFI.
  */
 bool vgic_pending_for(struct vgic *g, unsigned int idx);
+/*
+ * The same, counting only interrupts whose priority is higher (a lower
+ * value) than pmr, the guest's priority mask (ICC_PMR_EL1): what would
+ * end its WFI.  pmr 0x100: any.
+ */
+bool vgic_pending_above(struct vgic *g, unsigned int idx, unsigned int pmr);
 
 /*
  * The vCPUs that may have something new to see since the last call
