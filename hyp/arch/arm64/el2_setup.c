@@ -30,6 +30,7 @@ static struct {
 
 static unsigned int parange_field(void);
 static void compute_host_el2(void);
+static void read_cpu_features(void);
 static const unsigned int s2_sl0_for_start_level[] = { 2, 1, 0 };
 
 u64 arch_s2_vtcr(const struct pgtable *s2)
@@ -111,10 +112,12 @@ void arch_host_s2_prepare(const struct pgtable *s2)
 	host_s2_config.vtcr = arch_s2_vtcr(s2);
 	/* VMID 0 is the host's */
 	host_s2_config.vttbr = (u64)(uintptr_t)s2->root;
+	read_cpu_features();
 	compute_host_el2();
 	/* CPUs starting later read these with their caches off */
 	arch_dcache_clean_range(&host_s2_config, sizeof(host_s2_config));
 	arch_dcache_clean_range(&host_el2, sizeof(host_el2));
+	arch_dcache_clean_range(&cpu_features, sizeof(cpu_features));
 }
 
 u64 arch_read_mpidr(void)
@@ -158,23 +161,32 @@ void arch_halt(void)
  */
 struct el2_controls host_el2;
 
-bool arch_has_pauth(void)
+struct arch_features cpu_features;
+
+#define VGIC_LRS_MAX		16
+
+static void read_cpu_features(void)
 {
 	u64 isar1 = read_sysreg(SYS_ID_AA64ISAR1_EL1);
 	u64 isar2 = read_sysreg(SYS_ID_AA64ISAR2_EL1);
+	u64 mmfr1 = read_sysreg(SYS_ID_AA64MMFR1_EL1);
+	struct arch_features f = {
+		.pauth = ID_FIELD(isar1, ID_ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_ISAR1_API_SHIFT) ||
+			 ID_FIELD(isar2, ID_ISAR2_APA3_SHIFT),
+		.lor = ID_FIELD(mmfr1, ID_MMFR1_LO_SHIFT) != 0,
+		.fgt = ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_FGT_SHIFT) != 0,
+		.pan = ID_FIELD(mmfr1, ID_MMFR1_PAN_SHIFT) != 0,
+		.ssbs = ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT) != 0,
+	};
 
-	return ID_FIELD(isar1, ID_ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_ISAR1_API_SHIFT) ||
-	       ID_FIELD(isar2, ID_ISAR2_APA3_SHIFT);
-}
+	if (ID_FIELD(read_sysreg(SYS_ID_AA64PFR0_EL1), ID_PFR0_GIC_SHIFT)) {
+		u64 vtr = read_sysreg(SYS_ICH_VTR_EL2);
 
-bool arch_has_lor(void)
-{
-	return ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_LO_SHIFT) != 0;
-}
-
-static bool has_fgt(void)
-{
-	return ID_FIELD(read_sysreg(SYS_ID_AA64MMFR0_EL1), ID_MMFR0_FGT_SHIFT) != 0;
+		f.nr_lrs = MIN((unsigned int)(vtr & 0x1f) + 1, VGIC_LRS_MAX);
+		/* 5, 6 or 7 preemption bits: 1, 2 or 4 registers */
+		f.nr_aprs = 1U << (((vtr >> 26) & 7) - 4);
+	}
+	cpu_features = f;
 }
 
 static void compute_host_el2(void)
@@ -194,7 +206,7 @@ static void compute_host_el2(void)
 	};
 
 	/* the pointer-authentication keys are the host's own: no traps */
-	if (arch_has_pauth())
+	if (cpu_features.pauth)
 		c.hcr |= HCR_API | HCR_APK;
 	if (ID_FIELD(pfr1, ID_PFR1_MTE_SHIFT) >= 2)
 		c.hcr |= HCR_ATA;
@@ -219,7 +231,7 @@ void write_el2_controls(const struct el2_controls *c)
 	write_sysreg(c->cptr, cptr_el2);
 	write_sysreg(c->mdcr, mdcr_el2);
 	write_sysreg(c->cnthctl, cnthctl_el2);
-	if (has_fgt()) {
+	if (cpu_features.fgt) {
 		write_sysreg(c->hfgxtr, SYS_HFGRTR_EL2);
 		write_sysreg(c->hfgxtr, SYS_HFGWTR_EL2);
 	}
@@ -232,7 +244,7 @@ void write_el2_controls(const struct el2_controls *c)
 /* Fine-grained traps reset to UNKNOWN values: the ones we never change trap nothing. */
 static void init_fgt(void)
 {
-	if (!has_fgt())
+	if (!cpu_features.fgt)
 		return;
 	write_sysreg(0, SYS_HFGITR_EL2);
 	write_sysreg(0, SYS_HDFGRTR_EL2);

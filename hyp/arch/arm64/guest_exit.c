@@ -62,6 +62,11 @@ u64 mmio_store_value(const struct mmio_access *m, u64 reg)
 	return bits == 64 ? reg : reg & ((1ULL << bits) - 1);
 }
 
+bool pstate_is_el0(u64 pstate)
+{
+	return (pstate & PSR_MODE32) || (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
 struct el1_entry el1_exception_entry(u64 old_pstate, u64 vbar, u64 sctlr, bool has_pan,
 				     bool has_ssbs)
 {
@@ -70,7 +75,7 @@ struct el1_entry el1_exception_entry(u64 old_pstate, u64 vbar, u64 sctlr, bool h
 
 	if (old_pstate & PSR_MODE32)
 		offset = 0x600;			/* lower EL, AArch32 */
-	else if ((old_pstate & PSR_MODE_MASK) == PSR_MODE_EL0t)
+	else if (pstate_is_el0(old_pstate))
 		offset = 0x400;			/* lower EL, AArch64 */
 	else if ((old_pstate & PSR_MODE_MASK) == PSR_MODE_EL1t)
 		offset = 0x000;			/* current EL, SP_EL0 */

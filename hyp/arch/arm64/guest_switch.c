@@ -140,9 +140,9 @@ static struct el2_controls guest_controls(const struct vm *vm)
 	if (vm->idle_enabled)
 		c.hcr |= HCR_TWI;
 	/* keys are switched with the guest; LORegions are not virtualised */
-	if (arch_has_pauth())
+	if (cpu_features.pauth)
 		c.hcr |= HCR_API | HCR_APK;
-	if (arch_has_lor())
+	if (cpu_features.lor)
 		c.hcr |= HCR_TLOR;
 	return c;
 }
@@ -183,8 +183,7 @@ static void arm_host_deadline(const struct el1_sysregs *host, const struct vcpu 
 	op(15, s3_4_c12_c13_7)
 #define WRITE_LR(n, reg)	case n: write_sysreg(v, reg); break;
 #define READ_LR(n, reg)		case n: return read_sysreg(reg);
-#define SYS_ICH_VTR_EL2		s3_4_c12_c11_1
-#define SYS_ICH_VMCR_EL2	s3_4_c12_c11_7
+
 #define ICH_HCR_EN		BIT(0)
 #define ICH_HCR_UIE		BIT(1)
 
@@ -204,12 +203,6 @@ static u64 read_lr(unsigned int n)
 	}
 }
 
-/* Active-priority registers: 1, 2 or 4 of each group for 5, 6 or 7 priority bits. */
-static unsigned int nr_aprs(void)
-{
-	return 1U << (((read_sysreg(SYS_ICH_VTR_EL2) >> 26) & 7) - 4);
-}
-
 #define APR_CASES(op)							\
 	op(0, s3_4_c12_c8_0, s3_4_c12_c9_0) op(1, s3_4_c12_c8_1, s3_4_c12_c9_1)	\
 	op(2, s3_4_c12_c8_2, s3_4_c12_c9_2) op(3, s3_4_c12_c8_3, s3_4_c12_c9_3)
@@ -218,7 +211,7 @@ static unsigned int nr_aprs(void)
 
 static void load_aprs(const struct vcpu_ctx *c)
 {
-	for (unsigned int i = 0; i < nr_aprs() && i < 4; i++) {
+	for (unsigned int i = 0; i < cpu_features.nr_aprs && i < 4; i++) {
 		switch (i) {
 		APR_CASES(LOAD_APR)
 		}
@@ -227,7 +220,7 @@ static void load_aprs(const struct vcpu_ctx *c)
 
 static void save_aprs(struct vcpu_ctx *c)
 {
-	for (unsigned int i = 0; i < nr_aprs() && i < 4; i++) {
+	for (unsigned int i = 0; i < cpu_features.nr_aprs && i < 4; i++) {
 		switch (i) {
 		APR_CASES(SAVE_APR)
 		}
@@ -241,12 +234,7 @@ unsigned int arch_vcpu_priority_mask(const struct vcpu *vcpu)
 
 unsigned int arch_nr_lrs(void)
 {
-	unsigned int n;
-
-	if (!ID_FIELD(read_sysreg(SYS_ID_AA64PFR0_EL1), ID_PFR0_GIC_SHIFT))
-		return 0;
-	n = (read_sysreg(SYS_ICH_VTR_EL2) & 0x1f) + 1;
-	return n > VGIC_MAX_LRS ? VGIC_MAX_LRS : n;
+	return cpu_features.nr_lrs;
 }
 
 /*
@@ -281,7 +269,7 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 	struct el1_sysregs *host = &host_state[cpu->index].sys;
 	struct fpsimd_state *host_fp = &host_state[cpu->index].fp;
 	struct el2_controls guest = guest_controls(vcpu->vm);
-	bool pauth = arch_has_pauth();
+	bool pauth = cpu_features.pauth;
 	/*
 	 * While the timer condition holds, its interrupt goes to the guest
 	 * through the vGIC: hold the physical PPI so that it does not end
@@ -334,10 +322,8 @@ void arch_vcpu_reset(struct vcpu *vcpu)
 static void inject(struct vcpu *vcpu, u64 esr, u64 far)
 {
 	struct vcpu_ctx *c = &vcpu->ctx;
-	bool pan = ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_PAN_SHIFT);
-	bool ssbs = ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT);
 	struct el1_entry entry = el1_exception_entry(c->pstate, c->sys.vbar, c->sys.sctlr,
-						     pan, ssbs);
+						     cpu_features.pan, cpu_features.ssbs);
 
 	c->sys.elr_el1 = c->pc;
 	c->sys.spsr_el1 = c->pstate;
@@ -345,12 +331,6 @@ static void inject(struct vcpu *vcpu, u64 esr, u64 far)
 	c->sys.far = far;
 	c->pc = entry.pc;
 	c->pstate = entry.pstate;
-}
-
-static bool guest_at_el0(const struct vcpu *vcpu)
-{
-	return (vcpu->ctx.pstate & PSR_MODE32) ||
-	       (vcpu->ctx.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
 }
 
 void arch_vcpu_inject_undef(struct vcpu *vcpu)
@@ -363,8 +343,8 @@ void arch_vcpu_inject_abort(struct vcpu *vcpu, bool instruction, u64 far)
 	u64 ec;
 
 	if (instruction)
-		ec = guest_at_el0(vcpu) ? EC_IABT_LOW : EC_IABT_CUR;
+		ec = pstate_is_el0(vcpu->ctx.pstate) ? EC_IABT_LOW : EC_IABT_CUR;
 	else
-		ec = guest_at_el0(vcpu) ? EC_DABT_LOW : EC_DABT_CUR;
+		ec = pstate_is_el0(vcpu->ctx.pstate) ? EC_DABT_LOW : EC_DABT_CUR;
 	inject(vcpu, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, far);
 }

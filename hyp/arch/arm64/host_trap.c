@@ -5,6 +5,7 @@
  * does, the answer is a return value or an exception injected into the host:
  * nothing the host can trigger here stops the hypervisor.
  */
+#include <asm/el2_controls.h>
 #include <asm/sysreg.h>
 #include <asm/vcpu_ctx.h>
 #include <hyp/host_abort.h>
@@ -45,10 +46,9 @@ static void call_service(struct host_regs *regs, void (*service)(struct smccc_re
 static void inject_host_exception(struct host_regs *regs, u64 esr_el1, u64 far)
 {
 	u64 spsr = regs->spsr;
-	bool pan = ID_FIELD(read_sysreg(SYS_ID_AA64MMFR1_EL1), ID_MMFR1_PAN_SHIFT);
-	bool ssbs = ID_FIELD(read_sysreg(SYS_ID_AA64PFR1_EL1), ID_PFR1_SSBS_SHIFT);
 	struct el1_entry e = el1_exception_entry(spsr, read_sysreg(vbar_el1),
-						 read_sysreg(sctlr_el1), pan, ssbs);
+						 read_sysreg(sctlr_el1), cpu_features.pan,
+						 cpu_features.ssbs);
 
 	write_sysreg(regs->elr, elr_el1);
 	write_sysreg(spsr, spsr_el1);
@@ -58,11 +58,6 @@ static void inject_host_exception(struct host_regs *regs, u64 esr_el1, u64 far)
 	regs->spsr = e.pstate;
 }
 
-static bool from_el0(u64 spsr)
-{
-	return (spsr & PSR_MODE32) || (spsr & PSR_MODE_MASK) == PSR_MODE_EL0t;
-}
-
 static void host_stage2_fault(struct host_regs *regs, u64 esr)
 {
 	u64 spsr = regs->spsr;
@@ -70,7 +65,7 @@ static void host_stage2_fault(struct host_regs *regs, u64 esr)
 	u64 ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
 	bool instr = ESR_EC(esr) == EC_IABT_LOW;
 	struct host_fault f = {
-		.from_el0 = from_el0(spsr),
+		.from_el0 = pstate_is_el0(spsr),
 		.instruction = instr,
 		.s1ptw = esr & ESR_S1PTW,
 		.va_valid = !(esr & ESR_FNV),

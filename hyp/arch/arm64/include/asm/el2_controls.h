@@ -20,9 +20,22 @@ struct el2_controls {
 extern struct el2_controls host_el2;
 
 void write_el2_controls(const struct el2_controls *c);
-/* CPU features that decide which controls exist (bits are RES0 without them). */
-bool arch_has_pauth(void);
-bool arch_has_lor(void);
+/*
+ * The CPU features the world switch and exception injection depend on,
+ * read once at boot (all CPUs are alike): bits of controls that a CPU
+ * lacks are RES0, and registers it lacks must not be touched.
+ */
+struct arch_features {
+	bool pauth;		/* pointer-authentication keys to switch */
+	bool lor;		/* LORegions (HCR_EL2.TLOR exists) */
+	bool fgt;		/* fine-grained traps */
+	bool pan;		/* PSTATE.PAN on exception entry */
+	bool ssbs;		/* PSTATE.SSBS on exception entry */
+	unsigned int nr_lrs;	/* GIC list registers (0: no GICv3 CPU interface) */
+	unsigned int nr_aprs;	/* active-priority registers per group */
+};
+
+extern struct arch_features cpu_features;
 
 /* VTCR_EL2 for a stage-2 table of this geometry. */
 u64 arch_s2_vtcr(const struct pgtable *s2);

@@ -48,6 +48,8 @@
 #define SYS_ID_AA64MMFR3_EL1	s3_0_c0_c7_3
 #define SYS_ICC_SRE_EL2		s3_4_c12_c9_5
 #define SYS_ICH_HCR_EL2		s3_4_c12_c11_0
+#define SYS_ICH_VTR_EL2		s3_4_c12_c11_1
+#define SYS_ICH_VMCR_EL2	s3_4_c12_c11_7
 
 /* Extract an unsigned 4-bit ID register field. */
 #define ID_FIELD(reg, shift)	(((reg) >> (shift)) & 0xf)

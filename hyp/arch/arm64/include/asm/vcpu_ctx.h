@@ -81,5 +81,7 @@ struct el1_entry {
 };
 struct el1_entry el1_exception_entry(u64 old_pstate, u64 vbar, u64 sctlr, bool has_pan,
 				     bool has_ssbs);
+/* Was an exception with this saved PSTATE taken from EL0 (AArch64 or AArch32)? */
+bool pstate_is_el0(u64 pstate);
 
 #endif
