@@ -266,34 +266,6 @@ uint64_t gzvm_reg(struct gzvm_vcpu *vcpu, uint64_t id)
 	return gzvm_get_reg(vcpu, id, &v) ? ~0ULL : v;
 }
 
-int gzvm_vcpu_create(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu, uint64_t pc)
-{
-	int ret;
-
-	memset(vcpu, 0, sizeof(*vcpu));
-	vcpu->vm = vm;
-	vcpu->id = id;
-	vcpu->fd = ioctl(vm->fd, GZVM_CREATE_VCPU, id);
-	if (vcpu->fd < 0)
-		return -errno;
-	vcpu->run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vcpu->run == MAP_FAILED) {
-		ret = -errno;
-		close(vcpu->fd);
-		return ret;
-	}
-	ret = gzvm_set_reg(vcpu, REG_PC, pc);
-	if (!ret)
-		ret = gzvm_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_MASKED);
-	if (!ret)
-		ret = gzvm_set_reg(vcpu, REG_X(28), UCALL_ADDR);
-	if (ret) {
-		gzvm_vcpu_close(vcpu);
-		return ret;
-	}
-	return 0;
-}
-
 int gzvm_vcpu_create_off(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu)
 {
 	int ret;
@@ -308,6 +280,25 @@ int gzvm_vcpu_create_off(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu)
 	if (vcpu->run == MAP_FAILED) {
 		ret = -errno;
 		close(vcpu->fd);
+		return ret;
+	}
+	return 0;
+}
+
+int gzvm_vcpu_create(struct gzvm_vm *vm, int id, struct gzvm_vcpu *vcpu, uint64_t pc)
+{
+	int ret = gzvm_vcpu_create_off(vm, id, vcpu);
+
+	if (ret)
+		return ret;
+	/* given a PC before its first run, the vCPU starts powered on */
+	ret = gzvm_set_reg(vcpu, REG_PC, pc);
+	if (!ret)
+		ret = gzvm_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_MASKED);
+	if (!ret)
+		ret = gzvm_set_reg(vcpu, REG_X(28), UCALL_ADDR);
+	if (ret) {
+		gzvm_vcpu_close(vcpu);
 		return ret;
 	}
 	return 0;
