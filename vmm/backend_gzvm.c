@@ -16,6 +16,8 @@
 
 #include "vmm.h"
 
+#define GZVM_INTERNAL_ABORT_NO_SYNDROME	1
+
 static int gz_create_vm(struct vm *vm)
 {
 	vm->dev_fd = open("/dev/gzvm", O_RDWR | O_CLOEXEC);
@@ -87,6 +89,13 @@ static int gz_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 	struct gzvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
 
 	return ioctl(vcpu->fd, GZVM_SET_ONE_REG, &r) ? -errno : 0;
+}
+
+static int gz_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct gzvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)val };
+
+	return ioctl(vcpu->fd, GZVM_GET_ONE_REG, &r) ? -errno : 0;
 }
 
 static int gz_set_dtb(struct vm *vm, uint64_t gpa, uint64_t size)
@@ -177,7 +186,14 @@ static int gz_run(struct vcpu *vcpu, struct vcpu_exit *e)
 			 (unsigned long long)run->exception.fault_gpa);
 		break;
 	case GZVM_EXIT_INTERNAL_ERROR:
-		e->kind = EXIT_K_FATAL;
+		/* suberror 1: an abort without syndrome; data = ESR, IPA, PC (docs/architecture.md) */
+		if (run->internal.suberror == GZVM_INTERNAL_ABORT_NO_SYNDROME) {
+			e->kind = EXIT_K_MMIO_NISV;
+			e->addr = run->internal.data[1];
+			e->pc = run->internal.data[2];
+		} else {
+			e->kind = EXIT_K_FATAL;
+		}
 		snprintf(e->why, sizeof(e->why),
 			 "INTERNAL_ERROR suberror %u, data 0x%llx 0x%llx 0x%llx",
 			 run->internal.suberror, (unsigned long long)run->internal.data[0],
@@ -237,6 +253,7 @@ const struct backend backend_gzvm = {
 	.create_vcpu = gz_create_vcpu,
 	.finalize = gz_finalize,
 	.set_reg = gz_set_reg,
+	.get_reg = gz_get_reg,
 	.set_dtb = gz_set_dtb,
 	.irq_line = gz_irq_line,
 	.run = gz_run,

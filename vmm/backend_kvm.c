@@ -44,6 +44,20 @@ static int kvm_add_mem(struct vm *vm, int slot, uint64_t gpa, uint64_t size, voi
 	return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) ? -errno : 0;
 }
 
+/* A read-only slot (guest writes exit as MMIO), or with hva NULL its removal. */
+static int kvm_set_rom(struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = (uint32_t)slot,
+		.flags = hva ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = gpa,
+		.memory_size = hva ? size : 0,
+		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	};
+
+	return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) ? -errno : 0;
+}
+
 static int gic_attr(struct vm *vm, uint32_t group, uint64_t attr, void *val)
 {
 	struct kvm_device_attr a = {
@@ -116,6 +130,13 @@ static int kvm_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 	struct kvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
 
 	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &r) ? -errno : 0;
+}
+
+static int kvm_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)val };
+
+	return ioctl(vcpu->fd, KVM_GET_ONE_REG, &r) ? -errno : 0;
 }
 
 static int kvm_set_dtb(struct vm *vm, uint64_t gpa, uint64_t size)
@@ -226,7 +247,9 @@ const struct backend backend_kvm = {
 	.create_vcpu = kvm_create_vcpu,
 	.finalize = kvm_finalize,
 	.set_reg = kvm_set_reg,
+	.get_reg = kvm_get_reg,
 	.set_dtb = kvm_set_dtb,
+	.set_rom = kvm_set_rom,
 	.irq_line = kvm_irq_line,
 	.run = kvm_run,
 	.mmio_done = kvm_mmio_done,

@@ -150,6 +150,16 @@ int build_fdt(struct vm *vm, void *fdt, size_t size)
 	}
 	TRY(fdt_end_node(fdt));
 
+	/* --bios: the variable bank (1) only; bank 0 holds the running firmware */
+	if (cfg->bios) {
+		snprintf(name, sizeof(name), "flash@%llx", (unsigned long long)FLASH_BANK1_BASE);
+		TRY(fdt_begin_node(fdt, name));
+		TRY(fdt_property_string(fdt, "compatible", "cfi-flash"));
+		TRY(prop_u64x2(fdt, "reg", FLASH_BANK1_BASE, FLASH_BANK_SIZE));
+		TRY(fdt_property_u32(fdt, "bank-width", 4));
+		TRY(fdt_end_node(fdt));
+	}
+
 	TRY(fdt_end_node(fdt));	/* / */
 	TRY(fdt_finish(fdt));
 	return 0;

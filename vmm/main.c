@@ -26,12 +26,13 @@ static struct vm the_vm;
 
 static const char usage_text[] =
 "usage: " VMM_NAME " --kernel FILE [options]\n"
+"       " VMM_NAME " --bios FILE [--bios-vars FILE] [options]\n"
 "\n"
 "Run a virtual machine on GenieZone (/dev/gzvm) or KVM (/dev/kvm).\n"
 "The guest board follows QEMU virt: RAM from 0x40000000, GICv3 at\n"
 "0x08000000 (redistributors 0x080a0000), PL011 at 0x09000000 (SPI 1).\n"
 "\n"
-"  -k, --kernel FILE       arm64 Image, ELF64 or raw binary (required)\n"
+"  -k, --kernel FILE       arm64 Image, ELF64 or raw binary (or --bios)\n"
 "  -i, --initrd FILE       initramfs\n"
 "  -a, --cmdline STRING    kernel command line (default \"" DEFAULT_CMDLINE "\")\n"
 "                          (--append is the same)\n"
@@ -41,6 +42,11 @@ static const char usage_text[] =
 "      --load-addr ADDR    where a raw binary goes (default RAM base + 0x80000)\n"
 "      --entry ADDR        entry point of a raw binary (implies raw; default\n"
 "                          the load address)\n"
+"      --bios FILE         firmware (U-Boot, EDK2) in flash bank 0 at 0x0,\n"
+"                          started at 0 with x0 = the DTB at 0x40000000;\n"
+"                          no --kernel/--initrd (load them from a disk)\n"
+"      --bios-vars FILE    a 64 MiB file behind flash bank 1 (0x4000000, the\n"
+"                          firmware's variables); default: erased, in memory\n"
 "      --console stdio|none  the PL011 on stdin/stdout (default), or nowhere\n"
 "      --dtb-out FILE      also write the generated device tree to FILE\n"
 "      --time-marker STR   log when STR first appears on the console, in\n"
@@ -181,6 +187,7 @@ static uint64_t parse_u64(const char *opt, const char *s)
 enum {
 	OPT_BACKEND = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_CONSOLE, OPT_DTB_OUT,
 	OPT_TIME_MARKER, OPT_DISK, OPT_NET, OPT_VSOCK, OPT_PROTECTED,
+	OPT_BIOS, OPT_BIOS_VARS,
 };
 
 static void parse_args(int argc, char **argv, struct config *cfg)
@@ -202,6 +209,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "vsock-cid", required_argument, NULL, OPT_VSOCK },
 		{ "protected", no_argument, NULL, OPT_PROTECTED },
+		{ "bios", required_argument, NULL, OPT_BIOS },
+		{ "bios-vars", required_argument, NULL, OPT_BIOS_VARS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -255,6 +264,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_DISK: usage_error("--disk: virtio-blk is not implemented yet");
 		case OPT_NET: usage_error("--net: virtio-net is not implemented yet");
 		case OPT_VSOCK: usage_error("--vsock-cid: virtio-vsock is not implemented yet");
+		case OPT_BIOS: cfg->bios = optarg; break;
+		case OPT_BIOS_VARS: cfg->bios_vars = optarg; break;
 		case OPT_PROTECTED: usage_error("--protected: protected VMs are not implemented yet");
 		case 'v': cfg->verbose++; break;
 		case 'h':
@@ -273,8 +284,12 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (!cfg->kernel)
-		usage_error("no kernel: --kernel FILE is required");
+	if (cfg->bios && (cfg->kernel || cfg->initrd || cfg->have_entry))
+		usage_error("--bios: the firmware loads the kernel; no --kernel, --initrd or --entry");
+	if (cfg->bios_vars && !cfg->bios)
+		usage_error("--bios-vars: only with --bios");
+	if (!cfg->kernel && !cfg->bios)
+		usage_error("no kernel: --kernel FILE (or --bios FILE) is required");
 	if (cfg->mem_size < (16ULL << 20) || (cfg->mem_size & 0x1fffff))
 		usage_error("--memory: at least 16M, in whole 2M units");
 	if (RAM_BASE + cfg->mem_size > (1ULL << 40))
@@ -332,7 +347,7 @@ static int setup(struct vm *vm)
 		vmm_err("creating the vGICv3: %s", strerror(-r));
 		return -1;
 	}
-	if (load_kernel(vm) || load_initrd(vm))
+	if (cfg->bios ? firmware_load(vm) : (load_kernel(vm) || load_initrd(vm)))
 		return -1;
 
 	for (int i = 0; i < cfg->nr_cpus; i++) {

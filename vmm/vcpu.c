@@ -64,6 +64,16 @@ static void *vcpu_thread(void *arg)
 			if (!e.is_write)
 				vm->be->mmio_done(v, e.data, e.len);
 			break;
+		case EXIT_K_MMIO_NISV: {
+			char why[200], msg[420];
+
+			v->nr_mmio++;
+			if (!mmio_emulate_nisv(v, e.addr, e.pc, why, sizeof(why)))
+				break;
+			snprintf(msg, sizeof(msg), "vCPU %d: %s: %s", v->id, e.why, why);
+			vmm_request_exit(vm, EXIT_GUEST_CRASH, msg);
+			break;
+		}
 		case EXIT_K_SHUTDOWN:
 			vmm_request_exit(vm, EXIT_POWEROFF, "guest powered off");
 			break;

@@ -8,6 +8,8 @@
  *   0x0900_0000  PL011 UART, SPI 1
  *   0x0A00_0000  virtio-mmio transports (512 bytes apart, SPI 16 + n)
  *   0x4000_0000  RAM (contiguous)
+ * and with --bios (firmware.c) the two flash banks of 64 MiB at 0 and
+ * 0x0400_0000.
  */
 #ifndef GZVM_VMM_H
 #define GZVM_VMM_H
@@ -31,6 +33,11 @@
 #define VIRTIO_MMIO_STRIDE	0x200ULL
 #define VIRTIO_MMIO_SPI		16
 #define RAM_BASE		0x40000000ULL
+#define FLASH_BANK0_BASE	0x00000000ULL	/* --bios: the firmware */
+#define FLASH_BANK1_BASE	0x04000000ULL	/* --bios: its variables (CFI flash) */
+#define FLASH_BANK_SIZE		0x04000000ULL
+#define FLASH_ROM_SLOT		8	/* memslot ids (gzvm has 0-9) */
+#define FLASH_ROMD_SLOT		9
 
 #define MAX_VCPUS		8	/* GZVM_MAX_VCPUS; the redistributors must fit below the UART */
 
@@ -54,6 +61,7 @@ enum exit_kind {
 	EXIT_K_RESET,
 	EXIT_K_CRASH,
 	EXIT_K_FATAL,		/* an exit the VMM cannot handle */
+	EXIT_K_MMIO_NISV,	/* MMIO without a syndrome at addr, instruction at pc */
 };
 
 struct vcpu_exit {
@@ -62,6 +70,7 @@ struct vcpu_exit {
 	uint32_t len;
 	bool is_write;
 	uint8_t data[8];
+	uint64_t pc;		/* EXIT_K_MMIO_NISV */
 	char why[200];		/* EXIT_K_FATAL / CRASH: a description */
 };
 
@@ -74,7 +83,13 @@ struct backend {
 	int (*create_vcpu)(struct vm *vm, struct vcpu *vcpu);
 	int (*finalize)(struct vm *vm);		/* after every vCPU exists */
 	int (*set_reg)(struct vcpu *vcpu, uint64_t id, uint64_t val);
+	int (*get_reg)(struct vcpu *vcpu, uint64_t id, uint64_t *val);
 	int (*set_dtb)(struct vm *vm, uint64_t gpa, uint64_t size);
+	/*
+	 * Optional (NULL: the backend has no read-only memslots): a read-only
+	 * slot whose writes exit as MMIO; hva NULL removes the slot.
+	 */
+	int (*set_rom)(struct vm *vm, int slot, uint64_t gpa, uint64_t size, void *hva);
 	int (*irq_line)(struct vm *vm, uint32_t spi, int level);
 	/* run once; fills *e; returns 0 or -errno (EINTR is EXIT_K_INTR) */
 	int (*run)(struct vcpu *vcpu, struct vcpu_exit *e);
@@ -130,6 +145,8 @@ struct config {
 	const char *console;	/* "stdio" or "none" */
 	const char *dtb_out;	/* write the DTB here too */
 	const char *time_marker;
+	const char *bios;	/* firmware for flash bank 0 (firmware.c) */
+	const char *bios_vars;	/* file behind flash bank 1, or NULL */
 	int verbose;
 };
 
@@ -176,6 +193,9 @@ void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 int load_kernel(struct vm *vm);
 int load_initrd(struct vm *vm);
 
+/* firmware.c: --bios, the flash banks; sets the entry and the DTB slot */
+int firmware_load(struct vm *vm);
+
 /* fdt.c */
 int build_fdt(struct vm *vm, void *buf, size_t bufsize);
 
@@ -183,6 +203,9 @@ int build_fdt(struct vm *vm, void *buf, size_t bufsize);
 int mmio_register(struct vm *vm, const struct mmio_dev *dev);
 /* returns false if no device claims the address */
 bool mmio_access(struct vm *vm, uint64_t addr, uint32_t len, bool is_write, uint8_t *data);
+
+/* mmio_nisv.c: emulate the load/store at pc that hit MMIO at ipa without a syndrome */
+int mmio_emulate_nisv(struct vcpu *v, uint64_t ipa, uint64_t pc, char *why, size_t why_len);
 
 /* pl011.c */
 int pl011_init(struct vm *vm);
