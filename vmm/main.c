@@ -471,9 +471,10 @@ int main(int argc, char **argv)
 	pl011_restore_tty();
 	if (cfg.verbose)
 		for (int i = 0; i < vm->nr_vcpus; i++)
-			vmm_log("vCPU %d: %llu exits, %llu MMIO", i,
+			vmm_log("vCPU %d: %llu exits, %llu MMIO (%llu without syndrome)", i,
 				(unsigned long long)vm->vcpus[i].nr_exits,
-				(unsigned long long)vm->vcpus[i].nr_mmio);
+				(unsigned long long)vm->vcpus[i].nr_mmio,
+				(unsigned long long)vm->vcpus[i].nr_nisv);
 	teardown(vm);
 	return vm->exit_code;
 }

@@ -24,7 +24,6 @@
 
 #define PSTATE_MODE_MASK	0x1fULL
 #define PSTATE_MODE_EL1H	0x5ULL
-#define PSTATE_NRW		0x10ULL		/* AArch32 */
 
 static int get(struct vcpu *v, uint64_t id, uint64_t *val)
 {
@@ -45,6 +44,20 @@ static uint64_t base_reg_id(unsigned int rn, uint64_t pstate)
 								  GZVM_REG_ARM64_SP;
 }
 
+/* Is [gpa, gpa + size) guest RAM or inside one device? */
+static bool claimed(struct vm *vm, uint64_t gpa, uint32_t size)
+{
+	if (gpa_to_hva(vm, gpa, size))
+		return true;
+	for (int i = 0; i < vm->nr_devs; i++) {
+		const struct mmio_dev *d = &vm->devs[i];
+
+		if (gpa >= d->base && gpa - d->base < d->size && size <= d->size - (gpa - d->base))
+			return true;
+	}
+	return false;
+}
+
 /* One register's worth: guest RAM directly, else the MMIO bus. */
 static void access_element(struct vm *vm, uint64_t gpa, uint32_t size, bool write, uint8_t *data)
 {
@@ -57,7 +70,7 @@ static void access_element(struct vm *vm, uint64_t gpa, uint32_t size, bool writ
 			memcpy(data, hva, size);
 		return;
 	}
-	mmio_access(vm, gpa, size, write, data);	/* nothing there: reads 0, writes dropped */
+	mmio_access(vm, gpa, size, write, data);
 }
 
 static int transfer(struct vcpu *v, const struct ldst *d, uint64_t addr)
@@ -86,12 +99,12 @@ static int transfer(struct vcpu *v, const struct ldst *d, uint64_t addr)
 int mmio_emulate_nisv(struct vcpu *v, uint64_t ipa, uint64_t pc, char *why, size_t why_len)
 {
 	struct vm *vm = v->vm;
-	uint64_t pstate, base, addr, len;
+	uint64_t pstate = 0, base, addr, len;
 	const uint32_t *code;
 	struct ldst d;
 
-	if (!vm->be->get_reg || get(v, GZVM_REG_ARM64_PSTATE, &pstate) || (pstate & PSTATE_NRW)) {
-		snprintf(why, why_len, "no syndrome, and the registers are out of reach (or AArch32)");
+	if (!vm->be->get_reg) {
+		snprintf(why, why_len, "no syndrome, and the registers are out of reach");
 		return -1;
 	}
 	code = gpa_to_hva(vm, pc, 4);
@@ -101,14 +114,22 @@ int mmio_emulate_nisv(struct vcpu *v, uint64_t ipa, uint64_t pc, char *why, size
 			 (unsigned long long)pc, code ? "read as a physical address" : "not in memory");
 		return -1;
 	}
+	/* every ONE_REG is a hypercall: PSTATE only when Rn is SP (which SP?) */
+	if (d.rn == 31 && get(v, GZVM_REG_ARM64_PSTATE, &pstate))
+		goto reg_error;
 	if (get(v, base_reg_id(d.rn, pstate), &base))
-		return -1;
+		goto reg_error;
 	addr = insn_ldst_address(&d, base);
 	len = (uint64_t)d.size * (d.pair ? 2 : 1);
 	if (ipa < addr || ipa - addr >= len) {
 		snprintf(why, why_len, "no syndrome; the instruction at 0x%llx accesses 0x%llx, not "
 			 "the faulting 0x%llx (no identity map?)", (unsigned long long)pc,
 			 (unsigned long long)addr, (unsigned long long)ipa);
+		return -1;
+	}
+	/* nothing behind it: no abort can be injected from here, so the VM stops */
+	if (!claimed(vm, addr, d.size) || (d.pair && !claimed(vm, addr + d.size, d.size))) {
+		snprintf(why, why_len, "no syndrome, and no device at 0x%llx", (unsigned long long)addr);
 		return -1;
 	}
 	if (transfer(v, &d, addr))

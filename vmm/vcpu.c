@@ -87,6 +87,7 @@ static void *vcpu_thread(void *arg)
 			char why[200], msg[420];
 
 			v->nr_mmio++;
+			v->nr_nisv++;
 			if (!mmio_emulate_nisv(v, e.addr, e.pc, why, sizeof(why)))
 				break;
 			snprintf(msg, sizeof(msg), "vCPU %d: %s: %s", v->id, e.why, why);

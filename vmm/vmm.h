@@ -112,7 +112,7 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;
 	bool started;
-	uint64_t nr_exits, nr_mmio;
+	uint64_t nr_exits, nr_mmio, nr_nisv;	/* nr_nisv: emulated without syndrome */
 };
 
 struct mem_slot {
