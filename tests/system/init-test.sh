@@ -8,7 +8,8 @@
 #	GZVM-TAP: not ok - <name> # <reason>
 # then GZVM-TAP-DONE and powers off (or reboots, gzvmtest.mode=reboot).
 # gzvmtest.mode=kvm (a host at EL2 without the hypervisor) only boots the
-# VMM's guests on /dev/kvm.
+# VMM's guests on /dev/kvm.  gzvmtest.firmware=1 (the main configuration
+# and its kvm twin) also boots U-Boot and EDK2 with gzvm-run --bios.
 #
 # Parameters come from the host kernel command line (dotted, so the kernel
 # ignores them): gzvmtest.mode=full|reboot, gzvmtest.cpus=N (expected
@@ -35,6 +36,7 @@ finish() {
 }
 
 MODE=$(param mode full)
+FIRMWARE=$(param firmware 0)	# vmm firmware: 1 in the main configuration
 CPUS=$(param cpus 0)
 ROUNDS=$(param hotplug 20)
 
@@ -73,11 +75,88 @@ vmm_guests() {
 		echo "gzvm-test: vmm-time: $1 backend, $n vCPU(s): guest /init ${t:-?} after the VMM started"
 	done
 }
+# --- vmm firmware (gzvm-run --bios): Debian's U-Boot and EDK2 ---
+# vmm_firmware BACKEND: boot each firmware in gzvm-run, wait for its prompt,
+# type commands into the PL011 (stdin, a fifo) and check their output, then
+# power off through the firmware (PSCI SYSTEM_OFF: gzvm-run exits 0).
+fw_wait() { # fw_wait FILE STRING SECONDS: until FILE holds STRING
+	_fw_i=0	# not _n: check() keeps its name there
+	while [ $_fw_i -lt $3 ]; do
+		grep -qF "$2" "$1" 2>/dev/null && return 0
+		sleep 1
+		_fw_i=$((_fw_i + 1))
+		# a sign of life for the harness's watchdog on a silent console
+		[ $((_fw_i % 30)) -eq 0 ] && echo "gzvm-test: vmm: waiting for '$2' ($_fw_i s)"
+	done
+	return 1
+}
+fw_start() { # fw_start BACKEND NAME FIRMWARE: gzvm-run in the background, stdin on fd 3
+	fw_out=/tmp/vmm-fw-$2-$1.log
+	rm -f /tmp/vmm-fw.in "$fw_out"
+	mkfifo /tmp/vmm-fw.in
+	fw_t0=$(cut -d' ' -f1 /proc/uptime)
+	timeout 240 /lib/gzvm/gzvm-run --backend $1 --bios $3 --memory 256M \
+		</tmp/vmm-fw.in >"$fw_out" 2>&1 &
+	fw_pid=$!
+	exec 3>/tmp/vmm-fw.in
+}
+fw_finish() { # fw_finish BACKEND NAME: wait for gzvm-run, check its status
+	wait $fw_pid
+	_rc=$?
+	exec 3>&-
+	rm -f /tmp/vmm-fw.in
+	tr -d '\033' <"$fw_out" | sed 's/^/vmm-fw: /'
+	check "vmm: $1: gzvm-run exits 0 after $2 powers off" "status $_rc" [ $_rc -eq 0 ]
+}
+fw_secs() { # seconds since fw_start
+	echo "$(cut -d' ' -f1 /proc/uptime) $fw_t0" | awk '{ printf "%.1f", $1 - $2 }'
+}
+vmm_firmware() {
+	if [ ! -f /lib/gzvm/u-boot.bin ] || [ ! -f /lib/gzvm/QEMU_EFI.fd ]; then
+		nok "vmm: $1: firmware files in the initramfs" "no u-boot.bin or QEMU_EFI.fd in /lib/gzvm"
+		return
+	fi
+	echo "gzvm-test: vmm: U-Boot (u-boot-qemu) with --bios on $1"
+	fw_start $1 u-boot /lib/gzvm/u-boot.bin
+	fw_wait "$fw_out" 'Hit any key to stop autoboot' 120 && printf ' ' >&3
+	check "vmm: $1: U-Boot reaches its prompt" "no '=> ' (see vmm-fw lines)" \
+		fw_wait "$fw_out" '=> ' 60
+	echo "gzvm-test: vmm-time: $1 backend, U-Boot: prompt $(fw_secs) s after the VMM started"
+	printf 'fdt addr $fdtcontroladdr; fdt print /psci\r' >&3
+	printf 'setexpr gz 0x1234 + 0x1111; echo gz=$gz; bdinfo\r' >&3
+	fw_wait "$fw_out" 'Early malloc usage' 30
+	check "vmm: $1: U-Boot's fdt print /psci shows method hvc" "not in its output" \
+		grep -q 'method = "hvc"' "$fw_out"
+	check "vmm: $1: U-Boot computes a command (setexpr: gz=2345)" "no gz=2345" \
+		grep -q '^gz=2345' "$fw_out"
+	check "vmm: $1: U-Boot's bdinfo: 256 MiB of DRAM at 0x40000000" "not in bdinfo" \
+		grep -q 'size     = 0x0*10000000' "$fw_out"
+	check "vmm: $1: U-Boot finds the CFI flash (32 MiB, as under QEMU)" "no 'Flash: 32 MiB'" \
+		grep -q 'Flash: 32 MiB' "$fw_out"
+	printf 'poweroff\r' >&3
+	fw_finish $1 U-Boot
+
+	echo "gzvm-test: vmm: EDK2 (qemu-efi-aarch64) with --bios on $1"
+	fw_start $1 edk2 /lib/gzvm/QEMU_EFI.fd
+	check "vmm: $1: EDK2 reaches the UEFI shell" "no 'Shell>' (see vmm-fw lines)" \
+		fw_wait "$fw_out" 'Shell>' 200
+	echo "gzvm-test: vmm-time: $1 backend, EDK2: UEFI shell $(fw_secs) s after the VMM started"
+	printf 'set gz 1234\r' >&3
+	sleep 2
+	printf 'echo gz=%%gz%%\r' >&3
+	check "vmm: $1: the UEFI shell runs a command (echo gz=1234)" "no gz=1234" \
+		fw_wait "$fw_out" 'gz=1234' 30
+	printf 'reset -s\r' >&3
+	fw_finish $1 EDK2
+}
+# --- end vmm firmware ---
+
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
 	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
 		vmm_guests kvm
+		[ "$FIRMWARE" = 1 ] && vmm_firmware kvm	# vmm firmware
 	else
 		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
 			"$(ls /dev/kvm /lib/gzvm 2>&1 | tr '\n' ' ')"
@@ -308,6 +387,7 @@ if [ -f $GZKO ]; then
 			[ $rc -eq 2 -a -n "$(grep 'out of range' /tmp/vmm-err.txt)" ]
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		vmm_guests gzvm
+		[ "$FIRMWARE" = 1 ] && vmm_firmware gzvm	# vmm firmware
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \

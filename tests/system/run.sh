@@ -104,6 +104,17 @@ vmm_files() { # vmm_files KTAG: the files for /lib/gzvm
 # shellcheck disable=SC1091
 . "$ROOT/build/deps/deps.env"
 # --- end vmm ---
+# --- vmm firmware (gzvm-run --bios): Debian's U-Boot and EDK2 builds ---
+UBOOT_BIN=/usr/lib/u-boot/qemu_arm64/u-boot.bin	# u-boot-qemu
+EDK2_FD=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd	# qemu-efi-aarch64
+firmware_files() {
+	[[ $VMM_OK -eq 1 ]] || return 0
+	local f
+	for f in "$UBOOT_BIN" "$EDK2_FD"; do
+		[[ -f $f ]] && echo "$f"
+	done
+}
+# --- end vmm firmware ---
 
 # One initramfs per kernel (the test module and gzvm.ko are built for each).
 declare -A INITRD DRIVER_OK
@@ -131,6 +142,8 @@ make_initrd() {
 	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST")	# selftests
 	# shellcheck disable=SC2207
 	ko+=($(vmm_files "$tag"))	# vmm
+	# shellcheck disable=SC2207
+	ko+=($(firmware_files))	# vmm firmware
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
@@ -171,9 +184,12 @@ run_config() {
 	tap_check "vmm/ (gzvm-run) and the guest initramfs build" \
 		"see build/system/vmm.log" [ "$VMM_OK" = 1 ]	# vmm
 
+	local append="gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS"
+	# vmm firmware: U-Boot and EDK2 (minutes on gzvm) in the main configuration only
+	[[ ${base%-kvm} == max-smp4-k61 && $mode != reboot ]] && append+=" gzvmtest.firmware=1"
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
-		--append "gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS")
+		--append "$append")
 	if [[ $NO_HYP == 1 || $mode == kvm ]]; then args+=(--no-hyp); else args+=(--hyp "$HYP"); fi
 	[[ -n ${GZVM_HYP_ARGS:-} ]] && args+=(--hyp-args "$GZVM_HYP_ARGS")
 	args+=(--no-reboot)
