@@ -90,7 +90,7 @@ fw_wait() { # fw_wait FILE STRING SECONDS: until FILE holds STRING
 	done
 	return 1
 }
-fw_start() { # fw_start BACKEND NAME FIRMWARE: gzvm-run in the background, stdin on fd 3
+fw_start() { # fw_start BACKEND NAME "FIRMWARE [OPTIONS]": gzvm-run in the background, stdin on fd 3
 	fw_out=/tmp/vmm-fw-$2-$1.log
 	rm -f /tmp/vmm-fw.in "$fw_out"
 	mkfifo /tmp/vmm-fw.in
@@ -101,12 +101,13 @@ fw_start() { # fw_start BACKEND NAME FIRMWARE: gzvm-run in the background, stdin
 	exec 3>/tmp/vmm-fw.in
 }
 fw_finish() { # fw_finish BACKEND NAME: wait for gzvm-run, check its status
+	exec 3>&-
 	wait $fw_pid
 	_rc=$?
-	exec 3>&-
 	rm -f /tmp/vmm-fw.in
 	tr -d '\033' <"$fw_out" | sed 's/^/vmm-fw: /'
 	check "vmm: $1: gzvm-run exits 0 after $2 powers off" "status $_rc" [ $_rc -eq 0 ]
+	echo "gzvm-test: vmm-time: $1 backend, $2: gzvm-run ended $(fw_secs) s after it started"
 }
 fw_secs() { # seconds since fw_start
 	echo "$(cut -d' ' -f1 /proc/uptime) $fw_t0" | awk '{ printf "%.1f", $1 - $2 }'
@@ -148,6 +149,26 @@ vmm_firmware() {
 		fw_wait "$fw_out" 'gz=1234' 30
 	printf 'reset -s\r' >&3
 	fw_finish $1 EDK2
+
+	# U-Boot's distro boot (extlinux.conf on an ext4 virtio-blk disk) starts Linux
+	_disk=/lib/gzvm/uboot-disk.img
+	if [ ! -f $_disk ]; then
+		nok "vmm: $1: U-Boot boots Linux from a virtio-blk disk" "no $_disk in the initramfs"
+		return
+	fi
+	echo "gzvm-test: vmm: U-Boot booting Linux from virtio-blk on $1"
+	cp $_disk /tmp/uboot-disk.img	# writable: ext4 may replay or touch it
+	fw_start $1 u-boot-disk "/lib/gzvm/u-boot.bin --disk /tmp/uboot-disk.img"
+	check "vmm: $1: U-Boot loads the Image from virtio-blk (extlinux.conf)" \
+		"no 'Retrieving file: /boot/Image'" fw_wait "$fw_out" 'Retrieving file: /boot/Image' 200
+	check "vmm: $1: the Linux guest U-Boot started reaches its /init" \
+		"no 'gzvm-guest: /init running'" fw_wait "$fw_out" 'gzvm-guest: /init running' 120
+	echo "gzvm-test: vmm-time: $1 backend, U-Boot + Linux from disk: guest /init $(fw_secs) s after the VMM started"
+	got=$(grep -ao 'gzvm-guest: processors=[0-9]* status=[0-9]*' "$fw_out")
+	check "vmm: $1: the guest U-Boot started runs a command (1 processor)" "got '$got'" \
+		[ "$got" = "gzvm-guest: processors=1 status=0" ]
+	fw_finish $1 "the guest U-Boot started"
+	rm -f /tmp/uboot-disk.img
 }
 # --- end vmm firmware ---
 

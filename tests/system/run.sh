@@ -107,12 +107,34 @@ vmm_files() { # vmm_files KTAG: the files for /lib/gzvm
 # --- vmm firmware (gzvm-run --bios): Debian's U-Boot and EDK2 builds ---
 UBOOT_BIN=/usr/lib/u-boot/qemu_arm64/u-boot.bin	# u-boot-qemu
 EDK2_FD=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd	# qemu-efi-aarch64
-firmware_files() {
+firmware_files() { # firmware_files KTAG: the firmware and U-Boot's boot disk
 	[[ $VMM_OK -eq 1 ]] || return 0
 	local f
 	for f in "$UBOOT_BIN" "$EDK2_FD"; do
 		[[ -f $f ]] && echo "$f"
 	done
+	firmware_disk "$1"
+}
+# An ext4 image (mke2fs -d, no root needed) that U-Boot's distro boot finds
+# on virtio-blk: /boot/extlinux/extlinux.conf, this kernel's Image and the
+# guest initramfs of vmm_guests.
+firmware_disk() {
+	local var=${1}_IMAGE dir=$WORK/fwdisk/$1 kib
+	[[ -f ${!var:-} && -f $GUEST_INITRD ]] || return 0
+	rm -rf "$dir" && mkdir -p "$dir/root/boot/extlinux"
+	cp "${!var}" "$dir/root/boot/Image"
+	cp "$GUEST_INITRD" "$dir/root/boot/initramfs.cpio.gz"
+	cat >"$dir/root/boot/extlinux/extlinux.conf" <<-EOF
+	default gzvm
+	timeout 0
+	label gzvm
+	  kernel /boot/Image
+	  initrd /boot/initramfs.cpio.gz
+	  append console=ttyAMA0 quiet panic=-1
+	EOF
+	kib=$(($(du -sk "$dir/root" | cut -f1) * 5 / 4 + 4096))
+	mke2fs -q -F -t ext4 -L gzvm-boot -d "$dir/root" "$dir/uboot-disk.img" "${kib}k" \
+		>>"$WORK/vmm.log" 2>&1 && echo "$dir/uboot-disk.img"
 }
 # --- end vmm firmware ---
 
@@ -143,7 +165,7 @@ make_initrd() {
 	# shellcheck disable=SC2207
 	ko+=($(vmm_files "$tag"))	# vmm
 	# shellcheck disable=SC2207
-	ko+=($(firmware_files))	# vmm firmware
+	ko+=($(firmware_files "$tag"))	# vmm firmware
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
