@@ -133,8 +133,19 @@ firmware_disk() {
 	  append console=ttyAMA0 quiet panic=-1
 	EOF
 	kib=$(($(du -sk "$dir/root" | cut -f1) * 5 / 4 + 4096))
-	mke2fs -q -F -t ext4 -L gzvm-boot -d "$dir/root" "$dir/uboot-disk.img" "${kib}k" \
-		>>"$WORK/vmm.log" 2>&1 && echo "$dir/uboot-disk.img"
+	mke2fs -q -F -t ext4 -L gzvm-boot -d "$dir/root" "$dir/fs.img" "${kib}k" \
+		>>"$WORK/vmm.log" 2>&1 || return 0
+	# distro boot wants a partition: one bootable Linux partition from 1 MiB
+	dd if="$dir/fs.img" of="$dir/uboot-disk.img" bs=1M seek=1 conv=sparse status=none &&
+		mbr_one_partition "$dir/uboot-disk.img" 2048 $((kib * 2)) &&
+		echo "$dir/uboot-disk.img"
+}
+le32() { printf '\\%03o' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+mbr_one_partition() { # mbr_one_partition IMAGE START_LBA SECTORS: an MBR, entry 1 bootable, type 0x83
+	# shellcheck disable=SC2059 (the octal escapes are the format)
+	printf "\\200\\376\\377\\377\\203\\376\\377\\377$(le32 "$2")$(le32 "$3")" |
+		dd of="$1" bs=1 seek=446 conv=notrunc status=none &&
+		printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc status=none
 }
 # --- end vmm firmware ---
 
