@@ -95,7 +95,7 @@ fw_start() { # fw_start BACKEND NAME "FIRMWARE [OPTIONS]": gzvm-run in the backg
 	rm -f /tmp/vmm-fw.in "$fw_out"
 	mkfifo /tmp/vmm-fw.in
 	fw_t0=$(cut -d' ' -f1 /proc/uptime)
-	timeout 240 /lib/gzvm/gzvm-run --backend $1 --bios $3 --memory 256M \
+	timeout 600 /lib/gzvm/gzvm-run --backend $1 --bios $3 --memory 256M \
 		</tmp/vmm-fw.in >"$fw_out" 2>&1 &
 	fw_pid=$!
 	exec 3>/tmp/vmm-fw.in
@@ -113,13 +113,18 @@ fw_secs() { # seconds since fw_start
 	echo "$(cut -d' ' -f1 /proc/uptime) $fw_t0" | awk '{ printf "%.1f", $1 - $2 }'
 }
 vmm_firmware() {
-	if [ ! -f /lib/gzvm/u-boot.bin ] || [ ! -f /lib/gzvm/QEMU_EFI.fd ]; then
-		nok "vmm: $1: firmware files in the initramfs" "no u-boot.bin or QEMU_EFI.fd in /lib/gzvm"
+	_disk=/lib/gzvm/uboot-disk.img
+	if [ ! -f /lib/gzvm/u-boot.bin ] || [ ! -f /lib/gzvm/QEMU_EFI.fd ] || [ ! -f $_disk ]; then
+		nok "vmm: $1: firmware files in the initramfs" \
+			"no u-boot.bin, QEMU_EFI.fd or uboot-disk.img in /lib/gzvm"
 		return
 	fi
-	echo "gzvm-test: vmm: U-Boot (u-boot-qemu) with --bios on $1"
-	fw_start $1 u-boot /lib/gzvm/u-boot.bin
-	fw_wait "$fw_out" 'Hit any key to stop autoboot' 120 && printf ' ' >&3
+	# U-Boot: stop autoboot, run commands, then "boot": its distro boot finds
+	# extlinux.conf on the virtio-blk disk and starts Linux, which powers off.
+	echo "gzvm-test: vmm: U-Boot (u-boot-qemu) with --bios and a virtio-blk boot disk on $1"
+	cp $_disk /tmp/uboot-disk.img	# writable, as a real disk
+	fw_start $1 u-boot "/lib/gzvm/u-boot.bin --disk /tmp/uboot-disk.img"
+	fw_wait "$fw_out" 'Hit any key to stop autoboot' 200 && printf ' ' >&3
 	check "vmm: $1: U-Boot reaches its prompt" "no '=> ' (see vmm-fw lines)" \
 		fw_wait "$fw_out" '=> ' 60
 	echo "gzvm-test: vmm-time: $1 backend, U-Boot: prompt $(fw_secs) s after the VMM started"
@@ -134,33 +139,9 @@ vmm_firmware() {
 		grep -q 'size     = 0x0*10000000' "$fw_out"
 	check "vmm: $1: U-Boot finds the CFI flash (32 MiB, as under QEMU)" "no 'Flash: 32 MiB'" \
 		grep -q 'Flash: 32 MiB' "$fw_out"
-	printf 'poweroff\r' >&3
-	fw_finish $1 U-Boot
-
-	echo "gzvm-test: vmm: EDK2 (qemu-efi-aarch64) with --bios on $1"
-	fw_start $1 edk2 /lib/gzvm/QEMU_EFI.fd
-	check "vmm: $1: EDK2 reaches the UEFI shell" "no 'Shell>' (see vmm-fw lines)" \
-		fw_wait "$fw_out" 'Shell>' 200
-	echo "gzvm-test: vmm-time: $1 backend, EDK2: UEFI shell $(fw_secs) s after the VMM started"
-	printf 'set gz 1234\r' >&3
-	sleep 2
-	printf 'echo gz=%%gz%%\r' >&3
-	check "vmm: $1: the UEFI shell runs a command (echo gz=1234)" "no gz=1234" \
-		fw_wait "$fw_out" 'gz=1234' 30
-	printf 'reset -s\r' >&3
-	fw_finish $1 EDK2
-
-	# U-Boot's distro boot (extlinux.conf on an ext4 virtio-blk disk) starts Linux
-	_disk=/lib/gzvm/uboot-disk.img
-	if [ ! -f $_disk ]; then
-		nok "vmm: $1: U-Boot boots Linux from a virtio-blk disk" "no $_disk in the initramfs"
-		return
-	fi
-	echo "gzvm-test: vmm: U-Boot booting Linux from virtio-blk on $1"
-	cp $_disk /tmp/uboot-disk.img	# writable: ext4 may replay or touch it
-	fw_start $1 u-boot-disk "/lib/gzvm/u-boot.bin --disk /tmp/uboot-disk.img"
+	printf 'boot\r' >&3
 	check "vmm: $1: U-Boot loads the Image from virtio-blk (extlinux.conf)" \
-		"no 'Retrieving file: /boot/Image'" fw_wait "$fw_out" 'Retrieving file: /boot/Image' 200
+		"no 'Retrieving file: /boot/Image'" fw_wait "$fw_out" 'Retrieving file: /boot/Image' 120
 	check "vmm: $1: the Linux guest U-Boot started reaches its /init" \
 		"no 'gzvm-guest: /init running'" fw_wait "$fw_out" 'gzvm-guest: /init running' 120
 	echo "gzvm-test: vmm-time: $1 backend, U-Boot + Linux from disk: guest /init $(fw_secs) s after the VMM started"
@@ -169,6 +150,19 @@ vmm_firmware() {
 		[ "$got" = "gzvm-guest: processors=1 status=0" ]
 	fw_finish $1 "the guest U-Boot started"
 	rm -f /tmp/uboot-disk.img
+
+	echo "gzvm-test: vmm: EDK2 (qemu-efi-aarch64) with --bios on $1"
+	fw_start $1 edk2 /lib/gzvm/QEMU_EFI.fd
+	check "vmm: $1: EDK2 reaches the UEFI shell" "no 'Shell>' (see vmm-fw lines)" \
+		fw_wait "$fw_out" 'Shell>' 400
+	echo "gzvm-test: vmm-time: $1 backend, EDK2: UEFI shell $(fw_secs) s after the VMM started"
+	printf 'set gz 1234\r' >&3
+	sleep 2
+	printf 'echo gz=%%gz%%\r' >&3
+	check "vmm: $1: the UEFI shell runs a command (echo gz=1234)" "no gz=1234" \
+		fw_wait "$fw_out" 'gz=1234' 30
+	printf 'reset -s\r' >&3
+	fw_finish $1 EDK2
 }
 # --- end vmm firmware ---
 

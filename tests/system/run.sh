@@ -15,6 +15,9 @@
 # Environment:
 #   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
 #   GZVM_BOOT_TIMEOUT    seconds per boot (default 300)
+#   GZVM_FIRMWARE_TIMEOUT  more seconds for the boot that runs U-Boot and
+#                        EDK2 on gzvm (default 900: every read of their
+#                        flash is an exit there, minutes under TCG)
 #   GZVM_STALL_TIMEOUT   end a boot whose console was silent this long (120)
 #   GZVM_SYSTEM_BUDGET   skip the boots that would start after this many
 #                        seconds (default 780, so a run of hangs stays
@@ -40,6 +43,7 @@ CONFIGS=("$@")
 [[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=("${ALL_CONFIGS[@]}")
 
 TIMEOUT=${GZVM_BOOT_TIMEOUT:-300}
+FW_TIMEOUT=${GZVM_FIRMWARE_TIMEOUT:-900}
 STALL=${GZVM_STALL_TIMEOUT:-120}
 BUDGET=${GZVM_SYSTEM_BUDGET:-780}
 ROUNDS=${GZVM_HOTPLUG_ROUNDS:-20}
@@ -218,8 +222,12 @@ run_config() {
 		"see build/system/vmm.log" [ "$VMM_OK" = 1 ]	# vmm
 
 	local append="gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS"
+	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
 	# vmm firmware: U-Boot and EDK2 (minutes on gzvm) in the main configuration only
-	[[ ${base%-kvm} == max-smp4-k61 && $mode != reboot ]] && append+=" gzvmtest.firmware=1"
+	if [[ ${base%-kvm} == max-smp4-k61 && $mode != reboot ]]; then
+		append+=" gzvmtest.firmware=1"
+		[[ $mode == kvm ]] || TIMEOUT=$((TIMEOUT + FW_TIMEOUT))
+	fi
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
 		--append "$append")
