@@ -124,7 +124,7 @@ vmm_firmware() {
 	echo "gzvm-test: vmm: U-Boot (u-boot-qemu) with --bios and a virtio-blk boot disk on $1"
 	cp $_disk /tmp/uboot-disk.img	# writable, as a real disk
 	fw_start $1 u-boot "/lib/gzvm/u-boot.bin --disk /tmp/uboot-disk.img"
-	fw_wait "$fw_out" 'Hit any key to stop autoboot' 200 && printf ' ' >&3
+	fw_wait "$fw_out" 'Hit any key to stop autoboot' 400 && printf ' ' >&3
 	check "vmm: $1: U-Boot reaches its prompt" "no '=> ' (see vmm-fw lines)" \
 		fw_wait "$fw_out" '=> ' 60
 	echo "gzvm-test: vmm-time: $1 backend, U-Boot: prompt $(fw_secs) s after the VMM started"
