@@ -203,6 +203,8 @@ bool mmio_access(struct vm *vm, uint64_t addr, uint32_t len, bool is_write, uint
 int pl011_init(struct vm *vm);
 void pl011_start_input(struct vm *vm);
 void pl011_restore_tty(void);
+void console_tty_raw(void);
+void console_watch_output(const uint8_t *buf, size_t len);
 
 /* vcpu.c */
 int vcpus_start(struct vm *vm);
