@@ -26,6 +26,7 @@ struct io_handle {
 	struct virtio_dev *dev;
 	void (*fn)(struct virtio_dev *d, void *opaque);
 	void *opaque;
+	bool watched;		/* in the epoll set */
 };
 
 static struct {
@@ -55,21 +56,30 @@ int virtio_io_add_fd(struct virtio_dev *d, int fd, uint32_t events,
 		return r;
 	if (io.nr >= MAX_HANDLES)
 		return -ENOSPC;
-	io.h[io.nr] = (struct io_handle){ fd, events, d, fn, opaque };
+	io.h[io.nr] = (struct io_handle){ fd, events, d, fn, opaque, true };
 	ev.data.u32 = (uint32_t)io.nr;
 	if (epoll_ctl(io.epfd, EPOLL_CTL_ADD, fd, &ev))
 		return -errno;
 	return io.nr++;
 }
 
+/*
+ * Out of the epoll set and back, rather than an empty event mask: epoll
+ * reports EPOLLHUP whatever the mask (a pipe on stdin whose writer left).
+ */
 void virtio_io_enable(int handle, bool on)
 {
+	struct io_handle *h;
 	struct epoll_event ev = { .data.u32 = (uint32_t)handle };
 
 	if (handle < 0 || handle >= io.nr)
 		return;
-	ev.events = on ? io.h[handle].events : 0;
-	epoll_ctl(io.epfd, EPOLL_CTL_MOD, io.h[handle].fd, &ev);
+	h = &io.h[handle];
+	if (h->watched == on)
+		return;
+	ev.events = h->events;
+	if (epoll_ctl(io.epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, h->fd, &ev) == 0)
+		h->watched = on;
 }
 
 static void dispatch(uint32_t i)
