@@ -436,6 +436,7 @@ static int setup(struct vm *vm)
 static void teardown(struct vm *vm)
 {
 	vm->be->destroy(vm);
+	virtio_mmio_destroy_all(vm);
 	/* the memory only after the VM is gone (the driver unpins on close) */
 	for (int i = 0; i < vm->nr_slots; i++)
 		munmap(vm->slots[i].map_base, vm->slots[i].map_size);

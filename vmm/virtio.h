@@ -178,6 +178,8 @@ struct virtio_dev_ops {
 	int (*activate)(struct virtio_dev *d);
 	/* Status 0 written (or the VMM stops): forget every request.  May be NULL. */
 	void (*reset)(struct virtio_dev *d);
+	/* The VMM is done with the device: close its files, free priv.  May be NULL. */
+	void (*release)(struct virtio_dev *d);
 };
 
 /* One queue as the transport keeps it. */
@@ -224,6 +226,11 @@ struct virtio_dev {
  */
 struct virtio_dev *virtio_mmio_create(struct vm *vm, const struct virtio_dev_ops *ops,
 				      uint64_t features, void *priv);
+/*
+ * After virtio_io_stop(): release every device and its eventfds (the VM
+ * must be gone or going, as they may still be registered in it).
+ */
+void virtio_mmio_destroy_all(struct vm *vm);
 /* The register file, for the MMIO bus and the unit tests. */
 uint64_t virtio_mmio_read(void *dev, uint64_t off, uint32_t len);
 void virtio_mmio_write(void *dev, uint64_t off, uint32_t len, uint64_t val);

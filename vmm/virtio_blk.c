@@ -59,7 +59,7 @@ struct blk_req_hdr {
 };
 
 struct blk {
-	const char *path;
+	char *path;
 	int fd;
 	bool ro;
 	uint64_t sectors;
@@ -183,6 +183,15 @@ static void blk_queue_notify(struct virtio_dev *d, int q)
 		virtio_signal_used(d);
 }
 
+static void blk_release(struct virtio_dev *d)
+{
+	struct blk *b = d->priv;
+
+	close(b->fd);
+	free(b->path);
+	free(b);
+}
+
 static const struct virtio_dev_ops blk_ops = {
 	.name = "virtio-blk",
 	.device_id = VIRTIO_ID_BLOCK,
@@ -191,6 +200,7 @@ static const struct virtio_dev_ops blk_ops = {
 	.config_size = sizeof(struct blk_config),
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
+	.release = blk_release,
 };
 
 /* FILE or FILE,ro; returns 0 and the path in *path (malloc'ed), or -1. */
@@ -207,7 +217,11 @@ static int parse_spec(const char *spec, char **path, bool *ro)
 	} else {
 		*path = strdup(spec);
 	}
-	return *path && **path ? 0 : -1;
+	if (*path && !**path) {
+		free(*path);
+		*path = NULL;
+	}
+	return *path ? 0 : -1;
 }
 
 static int open_image(struct blk *b)
@@ -235,12 +249,17 @@ int virtio_blk_create(struct vm *vm, const char *spec)
 
 	if (!b || parse_spec(spec, &path, &b->ro)) {
 		vmm_err("--disk '%s': expected FILE or FILE,ro", spec);
+		free(b);
 		return -1;
 	}
 	b->path = path;
 	r = open_image(b);
 	if (r) {
 		vmm_err("--disk %s: %s", b->path, strerror(-r));
+		if (b->fd >= 0)
+			close(b->fd);
+		free(path);
+		free(b);
 		return -1;
 	}
 	if (b->ro)
@@ -252,8 +271,10 @@ int virtio_blk_create(struct vm *vm, const char *spec)
 	b->config = (struct blk_config){
 		.capacity = b->sectors, .seg_max = BLK_SEG_MAX, .blk_size = SECTOR_SIZE,
 	};
-	if (!virtio_mmio_create(vm, &blk_ops, features, b))
+	if (!virtio_mmio_create(vm, &blk_ops, features, b)) {
+		blk_release(&(struct virtio_dev){ .priv = b });
 		return -1;
+	}
 	vmm_dbg(vm, "virtio-blk: %s, %llu sectors%s", b->path,
 		(unsigned long long)b->sectors, b->ro ? ", read-only" : "");
 	return 0;

@@ -176,6 +176,11 @@ static void console_reset(struct virtio_dev *d)
 	c->esc = false;
 }
 
+static void console_release(struct virtio_dev *d)
+{
+	free(d->priv);
+}
+
 static const struct virtio_dev_ops console_ops = {
 	.name = "virtio-console",
 	.device_id = VIRTIO_ID_CONSOLE,
@@ -185,6 +190,7 @@ static const struct virtio_dev_ops console_ops = {
 	.config_read = console_config_read,
 	.queue_notify = console_queue_notify,
 	.reset = console_reset,
+	.release = console_release,
 };
 
 int virtio_console_create(struct vm *vm)
@@ -200,8 +206,10 @@ int virtio_console_create(struct vm *vm)
 	c->tty = isatty(STDIN_FILENO);
 	c->config.max_nr_ports = 1;
 	d = virtio_mmio_create(vm, &console_ops, 0, c);
-	if (!d)
+	if (!d) {
+		free(c);
 		return -1;
+	}
 	c->in_handle = virtio_io_add_fd(d, c->in_fd, EPOLLIN, console_rx, c);
 	if (c->in_handle < 0) {
 		/* stdin that epoll cannot watch (a regular file, /dev/null): no input */

@@ -380,6 +380,25 @@ void virtio_mmio_write(void *opaque, uint64_t off, uint32_t len, uint64_t val)
 	pthread_mutex_unlock(&d->lock);
 }
 
+void virtio_mmio_destroy_all(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_virtio; i++) {
+		struct virtio_dev *d = vm->virtio[i];
+
+		if (d->ops->release)
+			d->ops->release(d);
+		for (int q = 0; q < d->ops->nr_queues; q++)
+			if (d->queues[q].kick_fd >= 0)
+				close(d->queues[q].kick_fd);
+		if (d->call_fd >= 0)
+			close(d->call_fd);
+		pthread_mutex_destroy(&d->lock);
+		free(d);
+		vm->virtio[i] = NULL;
+	}
+	vm->nr_virtio = 0;
+}
+
 static void copy_guest_mem(struct virtio_dev *d, const struct vm *vm)
 {
 	d->mem.nr = 0;

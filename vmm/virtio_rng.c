@@ -69,19 +69,27 @@ static void rng_queue_notify(struct virtio_dev *d, int q)
 		virtio_signal_used(d);
 }
 
+static void rng_release(struct virtio_dev *d)
+{
+	free(d->priv);
+}
+
 static const struct virtio_dev_ops rng_ops = {
 	.name = "virtio-rng",
 	.device_id = VIRTIO_ID_RNG,
 	.nr_queues = 1,
 	.queue_max = { RNG_QUEUE_SIZE },
 	.queue_notify = rng_queue_notify,
+	.release = rng_release,
 };
 
 int virtio_rng_create(struct vm *vm)
 {
 	struct rng *r = calloc(1, sizeof(*r));
 
-	if (!r || !virtio_mmio_create(vm, &rng_ops, 0, r))
+	if (!r || !virtio_mmio_create(vm, &rng_ops, 0, r)) {
+		free(r);
 		return -1;
+	}
 	return 0;
 }

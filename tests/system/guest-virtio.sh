@@ -41,6 +41,7 @@ say "hwrng bytes=$(head -c 4096 /dev/hwrng 2>/dev/null | wc -c)"
 
 if [ -c /dev/hvc0 ]; then
 	exec 3<>/dev/hvc0
+	stty -echo <&3	# the host's line must not come back to stdout mid-report
 	echo "hvc0-says-hello" >&3
 	line=
 	read -t 10 line <&3

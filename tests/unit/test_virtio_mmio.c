@@ -150,14 +150,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	virtio_io_stop(&vm);
-	for (int i = 0; i < vm.nr_virtio; i++) {
-		struct virtio_dev *d = vm.virtio[i];
-
-		for (int q = 0; q < d->ops->nr_queues; q++)
-			close(d->queues[q].kick_fd);
-		close(d->call_fd);
-		free(d);
-	}
+	virtio_mmio_destroy_all(&vm);
 	g_free(&g);
 	return 0;
 }
