@@ -211,6 +211,7 @@ struct virtio_dev {
 	uint32_t int_status;
 	uint32_t config_generation;
 	bool live;			/* DRIVER_OK accepted, not broken */
+	unsigned int nr_failures;	/* NEEDS_RESET so far (the log is bounded) */
 
 	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
 	int call_fd;			/* eventfd bound to the SPI with irqfd */
