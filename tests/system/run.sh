@@ -153,6 +153,29 @@ mbr_one_partition() { # mbr_one_partition IMAGE START_LBA SECTORS: an MBR, entry
 }
 # --- end vmm firmware ---
 
+# --- vmm virtio: the guest of init-test.sh's vmm_virtio (virtio-blk/console/rng) ---
+# Its initramfs, per kernel: tests/system/guest-virtio.sh and the virtio
+# modules that kernel has as modules (6.12's .ko.xz decompressed here:
+# busybox insmod cannot).
+VIRTIO_MODULES="drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/virtio_console
+	drivers/char/hw_random/virtio-rng"
+virtio_guest_files() { # virtio_guest_files KTAG: the virtio guest initramfs for /lib/gzvm
+	local var=${1}_MODDIR m dir=$WORK/guest/$1/virtio-modules
+	[[ $VMM_OK -eq 1 && -d ${!var:-} ]] || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	for m in $VIRTIO_MODULES; do
+		if [[ -f ${!var}/kernel/$m.ko ]]; then
+			cp "${!var}/kernel/$m.ko" "$dir/"
+		elif [[ -f ${!var}/kernel/$m.ko.xz ]]; then
+			xz -dc "${!var}/kernel/$m.ko.xz" >"$dir/$(basename "$m").ko"
+		fi	# else built in
+	done
+	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz" \
+		"$ROOT/tests/system/guest-virtio.sh" "$dir"/*.ko >>"$WORK/vmm.log" 2>&1 || return 0
+	echo "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz"
+}
+# --- end vmm virtio ---
+
 # One initramfs per kernel (the test module and gzvm.ko are built for each).
 declare -A INITRD DRIVER_OK
 make_initrd() {
@@ -181,6 +204,7 @@ make_initrd() {
 	ko+=($(vmm_files "$tag"))	# vmm
 	# shellcheck disable=SC2207
 	ko+=($(firmware_files "$tag"))	# vmm firmware
+	ko+=($(virtio_guest_files "$tag"))	# vmm virtio
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
