@@ -151,8 +151,11 @@ vmm_firmware() {
 	fw_finish $1 "the guest U-Boot started"
 	rm -f /tmp/uboot-disk.img
 
-	echo "gzvm-test: vmm: EDK2 (qemu-efi-aarch64) with --bios on $1"
-	fw_start $1 edk2 /lib/gzvm/QEMU_EFI.fd
+	# EDK2 on an erased 64 MiB variable store: it formats it (sector erases,
+	# buffered writes), and --bios-vars must have written that to the file
+	echo "gzvm-test: vmm: EDK2 (qemu-efi-aarch64) with --bios and --bios-vars on $1"
+	dd if=/dev/zero bs=1M count=64 2>/dev/null | tr '\000' '\377' >/tmp/edk2-vars.fd
+	fw_start $1 edk2 "/lib/gzvm/QEMU_EFI.fd --bios-vars /tmp/edk2-vars.fd"
 	check "vmm: $1: EDK2 reaches the UEFI shell" "no 'Shell>' (see vmm-fw lines)" \
 		fw_wait "$fw_out" 'Shell>' 400
 	echo "gzvm-test: vmm-time: $1 backend, EDK2: UEFI shell $(fw_secs) s after the VMM started"
@@ -163,6 +166,10 @@ vmm_firmware() {
 		fw_wait "$fw_out" 'gz=1234' 30
 	printf 'reset -s\r' >&3
 	fw_finish $1 EDK2
+	_sig=$(dd if=/tmp/edk2-vars.fd bs=1 skip=40 count=4 2>/dev/null)
+	check "vmm: $1: EDK2 formatted its variable store in the --bios-vars file (_FVH)" \
+		"got '$_sig' at offset 40" [ "$_sig" = _FVH ]
+	rm -f /tmp/edk2-vars.fd
 }
 # --- end vmm firmware ---
 
