@@ -119,6 +119,18 @@ vmm_firmware() {
 			"no u-boot.bin, QEMU_EFI.fd or uboot-disk.img in /lib/gzvm"
 		return
 	fi
+	/lib/gzvm/gzvm-run --backend $1 --bios /lib/gzvm/u-boot.bin --kernel /lib/gzvm/guest-Image \
+		>/tmp/vmm-fw-err.txt 2>&1
+	_rc=$?
+	check "vmm: $1: --bios with --kernel is refused with status 2 and a message" \
+		"status $_rc, '$(head -n1 /tmp/vmm-fw-err.txt)'" \
+		[ $_rc -eq 2 -a -n "$(grep 'no --kernel' /tmp/vmm-fw-err.txt)" ]
+	/lib/gzvm/gzvm-run --backend $1 --bios /lib/gzvm/u-boot.bin --bios-vars /lib/gzvm/u-boot.bin \
+		</dev/null >/tmp/vmm-fw-err.txt 2>&1
+	_rc=$?
+	check "vmm: $1: a --bios-vars file that is not 64 MiB is refused with status 1" \
+		"status $_rc, '$(head -n1 /tmp/vmm-fw-err.txt)'" \
+		[ $_rc -eq 1 -a -n "$(grep 'exactly 64 MiB' /tmp/vmm-fw-err.txt)" ]
 	# U-Boot: stop autoboot, run commands, then "boot": its distro boot finds
 	# extlinux.conf on the virtio-blk disk and starts Linux, which powers off.
 	echo "gzvm-test: vmm: U-Boot (u-boot-qemu) with --bios and a virtio-blk boot disk on $1"
