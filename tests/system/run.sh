@@ -20,8 +20,9 @@
 #                        flash is an exit there, minutes under TCG)
 #   GZVM_STALL_TIMEOUT   end a boot whose console was silent this long (120)
 #   GZVM_SYSTEM_BUDGET   skip the boots that would start after this many
-#                        seconds (default 780, so a run of hangs stays
-#                        within ~13 minutes)
+#                        seconds (default 1080: 780 for the boots, so a run
+#                        of hangs stays within ~18 minutes, plus 300 for
+#                        the firmware on gzvm, 4-9 minutes of the first)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
 #   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args)
 #   GZVM_HYP             hypervisor image (default build/hyp/gzvm-hyp.bin)
@@ -45,7 +46,7 @@ CONFIGS=("$@")
 TIMEOUT=${GZVM_BOOT_TIMEOUT:-300}
 FW_TIMEOUT=${GZVM_FIRMWARE_TIMEOUT:-900}
 STALL=${GZVM_STALL_TIMEOUT:-120}
-BUDGET=${GZVM_SYSTEM_BUDGET:-780}
+BUDGET=${GZVM_SYSTEM_BUDGET:-1080}
 ROUNDS=${GZVM_HOTPLUG_ROUNDS:-20}
 HYP=$(realpath -m "${GZVM_HYP:-$ROOT/build/hyp/gzvm-hyp.bin}")
 WORK=$ROOT/build/system
