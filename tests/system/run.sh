@@ -80,26 +80,43 @@ else
 fi
 # --- end selftests ---
 
-# --- vmm (gzvm-run) and its Linux guest's initramfs, built once ---
+# --- vmm (gzvm-run) and its Linux guests' files, built once ---
+# The guest's initramfs (per kernel: its modules) runs guest-init.sh with
+# a known file whose digest under guest-init.sh's "cmd" pipeline is
+# computed here, with the build machine's tools, as the host's oracle
+# (/lib/gzvm/guest-known.sha256). guest-disk.ext4 is the virtio-blk disk.
+GUEST_MODULES=virtio_mmio,virtio_blk,virtio_console,virtio-rng,virtio_net,vmw_vsock_virtio_transport,ext4
 VMM=$WORK/vmm/gzvm-run
 VMM_OK=0
-GUEST_INITRD=$WORK/guest/guest-initramfs.cpio.gz
+GDIR=$WORK/guest
+mkdir -p "$GDIR/files" "$GDIR/disk-root"
+seq 1 30000 >"$GDIR/files/known.txt"
+grep 7 "$GDIR/files/known.txt" | tail -n 1000 | sha256sum | cut -d' ' -f1 >"$GDIR/guest-known.sha256"
+echo "gzvm test disk" >"$GDIR/disk-root/hello.txt"
 if make -C "$ROOT/vmm" OUT="$WORK/vmm" >"$WORK/vmm.log" 2>&1 &&
-	"$ROOT/tools/mkinitramfs.sh" -o "$GUEST_INITRD" "$ROOT/tests/system/guest-init.sh" \
-		>>"$WORK/vmm.log" 2>&1; then
+	"$ROOT/tools/mkdisk.sh" "$GDIR/guest-disk.ext4" 16M "$GDIR/disk-root" >>"$WORK/vmm.log" 2>&1; then
 	VMM_OK=1
 else
-	echo "system: building vmm/ or the guest initramfs failed:" >&2
+	echo "system: building vmm/ or the guest disk failed:" >&2
 	cat "$WORK/vmm.log" >&2
 fi
-# The guest kernel is the host's own Image, under the name guest-Image.
-vmm_files() { # vmm_files KTAG: the files for /lib/gzvm
+# vmm_files KTAG: the files for the host's /lib/gzvm: the VMM, the guest
+# kernel (the host's own Image, as guest-Image), its initramfs, the disk.
+vmm_files() {
 	local var=${1}_IMAGE
 	[[ $VMM_OK -eq 1 && -f ${!var:-} ]] || return 0
-	mkdir -p "$WORK/guest/$1"
-	ln -f "${!var}" "$WORK/guest/$1/guest-Image" 2>/dev/null ||
-		cp "${!var}" "$WORK/guest/$1/guest-Image"
-	echo "$VMM" "$GUEST_INITRD" "$WORK/guest/$1/guest-Image"
+	mkdir -p "$GDIR/$1"
+	ln -f "${!var}" "$GDIR/$1/guest-Image" 2>/dev/null ||
+		cp "${!var}" "$GDIR/$1/guest-Image"
+	if ! "$ROOT/tools/mkinitramfs.sh" -o "$GDIR/$1/guest-initramfs.cpio.gz" \
+		--modules "$1" "$GUEST_MODULES" "$ROOT/tests/system/guest-init.sh" \
+		"$GDIR/files/known.txt" >>"$WORK/vmm.log" 2>&1; then
+		echo "system: building the guest initramfs for $1 failed:" >&2
+		cat "$WORK/vmm.log" >&2
+		return 0
+	fi
+	echo "$VMM" "$GDIR/$1/guest-initramfs.cpio.gz" "$GDIR/$1/guest-Image" \
+		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4"
 }
 # shellcheck disable=SC1091
 . "$ROOT/build/deps/deps.env"
@@ -168,7 +185,7 @@ run_config() {
 		"see build/system/gzvm_smoke.log" [ "$SMOKE_OK" = 1 ]
 	tap_check "tests/selftests build (make -C tests/selftests)" \
 		"see build/system/selftests.log" [ "$SELFTEST_OK" = 1 ]
-	tap_check "vmm/ (gzvm-run) and the guest initramfs build" \
+	tap_check "vmm/ (gzvm-run) and the guest disk image build" \
 		"see build/system/vmm.log" [ "$VMM_OK" = 1 ]	# vmm
 
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
