@@ -17,8 +17,9 @@
 #               sha256 of its lines containing a 7, last 1000 of them
 #   fail        a command that must fail (ls of a missing file, status 1)
 #   modules     /lib/gzvm/load-modules (virtio-mmio, virtio-blk, ext4, ...)
-#   disk-write  mount /dev/vda (ext4) on /mnt, write the token to
-#               /mnt/gzvm-token, sync, unmount
+#   disk-write  rewrite a block of /dev/vda with its own content (the
+#               control for disk-ro), mount it (ext4) on /mnt, write the
+#               token to /mnt/gzvm-token, sync, unmount
 #   disk-read   mount /dev/vda read-only, print /mnt/gzvm-token
 #   disk-ro     /dev/vda is a read-only disk: a write to the device must
 #               fail (out=refused) and a read-write mount must not succeed
@@ -67,8 +68,21 @@ wait_disk() {
 	done
 	[ -b /dev/vda ] || { echo "no /dev/vda"; return 1; }
 }
+# rewrite_block1 [ZEROS]: write 4 KiB at offset 4 KiB of /dev/vda (inside
+# the file system's first group, with what is there, or zeros), synced;
+# the same dd that disk-ro expects to fail, as a control
+rewrite_block1() {
+	if [ "$1" = zeros ]; then
+		_src=/dev/zero
+	else
+		dd if=/dev/vda of=/tmp/block1 bs=4096 count=1 skip=1 2>/dev/null || return 1
+		_src=/tmp/block1
+	fi
+	dd if=$_src of=/dev/vda bs=4096 count=1 seek=1 conv=fsync 2>/dev/null
+}
 t_disk_write() {
 	wait_disk || return 1
+	rewrite_block1 || { echo "rewriting a block of /dev/vda failed"; return 1; }
 	mount -t ext4 /dev/vda /mnt || return 1
 	echo "$(param token none)" >/mnt/gzvm-token &&
 		sync &&
@@ -88,10 +102,8 @@ t_disk_read() {
 t_disk_ro() {
 	wait_disk || return 1
 	_r=refused
-	# O_SYNC, so that the write reaches the device and cannot sit in the cache
-	if dd if=/dev/zero of=/dev/vda bs=4096 count=1 seek=1 oflag=sync 2>/dev/null; then
-		_r=WROTE
-	fi
+	# zeros: if this got through, the disk's file would change too
+	rewrite_block1 zeros && _r=WROTE
 	if mount -t ext4 -o rw /dev/vda /mnt 2>/dev/null; then
 		if grep -q ' /mnt ext4 ro' /proc/mounts; then
 			_r=$_r,mount-ro

@@ -70,7 +70,7 @@ vmm_boot() {
 		--time-marker "gzvm-guest: /init running" "$@" </dev/null >$VMM_OUT 2>&1
 	VMM_RC=$?
 	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
-	check "vmm: $_vb: guest '$_vn' ($_vc vCPU) ran its /init to the end" \
+	check "vmm: $_vb: guest '$_vn' ($_vc vCPU(s)) ran its /init to the end" \
 		"no 'gzvm-guest: done' (gzvm-run status $VMM_RC)" grep -q 'gzvm-guest: done' $VMM_OUT
 }
 
@@ -124,7 +124,7 @@ vmm_disk() {
 		nok "vmm: $1: disk: a copy of /lib/gzvm/guest-disk.ext4" "cp failed"
 		return
 	fi
-	token=gzvm-$$-$(cut -d' ' -f1 /proc/uptime | tr -d .)
+	token=gzvm-$(hexdump -n 8 -e '2/4 "%08x"' /dev/urandom)
 	vmm_boot disk-write $1 1 "disk-write gzvmguest.token=$token" poweroff --disk $disk
 	check_result $1 disk-write "status=0 out=wrote $token" \
 		"mounts the virtio-blk disk and writes a file"
