@@ -11,6 +11,8 @@
 # and max-smp4-k61-reboot a72-smp2-k61-reboot (reboot -f with -no-reboot);
 # max-smp4-k61-kvm: the host at EL2 without the hypervisor, booting the
 # VMM's Linux guests on /dev/kvm (gzvm-run --backend kvm) only.
+# demo: `make run` driven from a script (tests/system/demo.sh: the guest's
+# shell, its disk, poweroff back to the host, a second guest).
 #
 # Environment:
 #   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
@@ -35,7 +37,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RESULTS=$(realpath -m "$1")
 shift
 ALL_CONFIGS=(max-smp4-k61 a72-smp2-k61 max-smp4-k612 max-smp4-k61-reboot a72-smp2-k61-reboot
-	max-smp4-k61-kvm)
+	max-smp4-k61-kvm demo)
 CONFIGS=("$@")
 [[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=("${ALL_CONFIGS[@]}")
 
@@ -155,6 +157,10 @@ make_initrd() {
 
 run_config() {
 	local cfg=$1 cpu smp ktag mode=full
+	if [[ $cfg == demo ]]; then
+		GZVM_DEMO_TIMEOUT=$TIMEOUT "$ROOT/tests/system/demo.sh" "$RESULTS" K61
+		return
+	fi
 	case $cfg in
 	*-reboot) mode=reboot ;;
 	*-kvm) mode=kvm ;;	# vmm: kvm backend
