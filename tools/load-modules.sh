@@ -14,10 +14,10 @@ verbose=0
 failed=0
 while read -r m; do
 	[ -n "$m" ] || continue
-	if [ -e /sys/module/$m/initstate ]; then
+	if [ -e "/sys/module/$m/initstate" ]; then
 		continue
 	fi
-	if out=$(insmod $D/$m.ko 2>&1); then
+	if out=$(insmod "$D/$m.ko" 2>&1); then
 		[ $verbose = 1 ] && echo "load-modules: $m"
 	else
 		echo "load-modules: insmod $m failed: $out" >&2

@@ -71,6 +71,8 @@ step() {
 	fi
 }
 
+# (the $(...) in these lines is for the guest's shell)
+# shellcheck disable=SC2016
 demo() {
 	step "make run: the guest's shell comes up (banner, then the guest's /init)" \
 		'\(poweroff returns to the host\)' 180 || return

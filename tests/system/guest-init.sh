@@ -84,7 +84,7 @@ t_disk_write() {
 	wait_disk || return 1
 	rewrite_block1 || { echo "rewriting a block of /dev/vda failed"; return 1; }
 	mount -t ext4 /dev/vda /mnt || return 1
-	echo "$(param token none)" >/mnt/gzvm-token &&
+	param token none >/mnt/gzvm-token &&
 		sync &&
 		echo "wrote $(cat /mnt/gzvm-token)"
 	_s=$?
@@ -120,7 +120,7 @@ t_disk_ro() {
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules) run "$t" "t_$t" ;;
-	disk-write | disk-read | disk-ro) run "$t" "t_$(echo $t | tr - _)" ;;
+	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac
 done
