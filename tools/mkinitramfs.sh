@@ -77,8 +77,12 @@ mapfile -t applets < <(tr '\0' '\n' <bin/busybox |
 	awk 'on { if ($0 == "") exit; print; next }
 	     prev == "[" && $0 == "[[" { on = 1; print "["; print; }
 	     { prev = $0 }')
+# (a lookup table, not "printf | grep -q": with pipefail, grep leaving
+# early could fail the pipeline with SIGPIPE)
+declare -A have
+for a in "${applets[@]}"; do have[$a]=1; done
 for need in sh mount setsid cttyhack devmem poweroff reboot insmod; do
-	printf '%s\n' "${applets[@]}" | grep -qx "$need" ||
+	[[ -n ${have[$need]:-} ]] ||
 		{ echo "$0: busybox applet table not found or lacks '$need'" >&2; exit 1; }
 done
 for a in "${applets[@]}"; do
