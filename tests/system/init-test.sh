@@ -94,13 +94,15 @@ vmm_time() { # vmm_time BACKEND CPUS: the time to the guest's /init
 vmm_guests() {
 	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
 	for n in 1 4; do
-		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail poweroff
+		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail,modules poweroff
 		check_result $1 cpus "status=0 out=$n" "counts $n processors"
 		check_result $1 cmd "status=0 out=$sha" \
 			"a pipeline over a known file gives the digest computed on the build machine"
 		_got=$(guest_result fail)
 		check "vmm: $1: guest 'cmd-$n': a failing command reports status 1" \
 			"got '$_got'" [ "${_got%% *}" = status=1 ]
+		check_result $1 modules "status=0 out=" \
+			"loads its virtio, vsock and ext4 modules (/lib/gzvm/load-modules)"
 		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest's poweroff -f" \
 			"status $VMM_RC" [ $VMM_RC -eq 0 ]
 		vmm_time $1 $n
@@ -113,6 +115,18 @@ vmm_guests() {
 		"status $VMM_RC${panic:+, $panic}" [ $VMM_RC -eq 4 -a -z "$panic" ]
 }
 # --- end vmm ---
+
+# --- host modules (tools/mkinitramfs.sh --modules): tun, vhost_vsock ---
+host_modules() {
+	out=$(/lib/gzvm/load-modules 2>&1)
+	rc=$?
+	check "host: /lib/gzvm/load-modules loads $(tr '\n' ' ' </lib/gzvm/modules/order 2>/dev/null)" \
+		"status $rc: $(echo $out)" [ $rc -eq 0 ]
+	check "host: /dev/net/tun and /dev/vhost-vsock exist after loading tun and vhost_vsock" \
+		"$(ls /dev/net/tun /dev/vhost-vsock 2>&1 | tr '\n' ' ')" \
+		[ -c /dev/net/tun -a -c /dev/vhost-vsock ]
+}
+# --- end host modules ---
 
 # --- vmm disk (gzvm-run --disk): virtio-blk persistence and read-only ---
 # vmm_disk BACKEND: a guest writes a token on a copy of the ext4 disk and
@@ -152,6 +166,7 @@ vmm_disk() {
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
 	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
+		host_modules
 		vmm_guests kvm
 		vmm_disk kvm
 	else
@@ -383,6 +398,7 @@ if [ -f $GZKO ]; then
 			"status $rc, '$(head -n1 /tmp/vmm-err.txt)'" \
 			[ $rc -eq 2 -a -n "$(grep 'out of range' /tmp/vmm-err.txt)" ]
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
+		host_modules
 		vmm_guests gzvm
 		vmm_disk gzvm
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)

@@ -124,7 +124,9 @@ vmm_files() {
 . "$ROOT/build/deps/deps.env"
 # --- end vmm ---
 
-# One initramfs per kernel (the test module and gzvm.ko are built for each).
+# One initramfs per kernel (the test module and gzvm.ko are built for each),
+# with the Debian modules the host needs for the VMM's virtio-net and vsock.
+HOST_MODULES=tun,vhost_vsock
 declare -A INITRD DRIVER_OK
 make_initrd() {
 	local tag=$1 ko=()
@@ -151,6 +153,7 @@ make_initrd() {
 	# shellcheck disable=SC2207
 	ko+=($(vmm_files "$tag"))	# vmm
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
+		--modules "$tag" "$HOST_MODULES" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
 }
