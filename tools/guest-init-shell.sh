@@ -43,7 +43,7 @@ fi
 echo
 echo "gzvm guest: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $(grep MemTotal /proc/meminfo | tr -s ' ')"
 echo "gzvm guest: $disk"
-echo "(poweroff returns to the host)"
+echo "(poweroff returns to the host; so does Ctrl-a Ctrl-a x, which ends gzvm-run)"
 while :; do
 	# cttyhack gives the shell a controlling terminal (job control, Ctrl-C);
 	# in the background, so that the traps above run while we wait

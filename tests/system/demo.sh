@@ -75,7 +75,7 @@ step() {
 # shellcheck disable=SC2016
 demo() {
 	step "make run: the guest's shell comes up (banner, then the guest's /init)" \
-		'\(poweroff returns to the host\)' 180 || return
+		'\(poweroff returns to the host' 180 || return
 	step "make run: the banner told how to leave the guest" 'Ctrl-a Ctrl-a x' 1
 	step "make run: the guest mounted its virtio-blk disk on /mnt" \
 		'gzvm guest: /dev/vda \(virtio-blk, ext4\) mounted on /mnt' 1
