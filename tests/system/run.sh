@@ -124,6 +124,29 @@ vmm_files() {
 . "$ROOT/build/deps/deps.env"
 # --- end vmm ---
 
+# --- vmm virtio: the guest of init-test.sh's vmm_virtio (virtio-blk/console/rng) ---
+# Its initramfs, per kernel: tests/system/guest-virtio.sh and the virtio
+# modules that kernel has as modules (6.12's .ko.xz decompressed here:
+# busybox insmod cannot).
+VIRTIO_MODULES="drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/virtio_console
+	drivers/char/hw_random/virtio-rng"
+virtio_guest_files() { # virtio_guest_files KTAG: the virtio guest initramfs for /lib/gzvm
+	local var=${1}_MODDIR m dir=$WORK/guest/$1/virtio-modules
+	[[ $VMM_OK -eq 1 && -d ${!var:-} ]] || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	for m in $VIRTIO_MODULES; do
+		if [[ -f ${!var}/kernel/$m.ko ]]; then
+			cp "${!var}/kernel/$m.ko" "$dir/"
+		elif [[ -f ${!var}/kernel/$m.ko.xz ]]; then
+			xz -dc "${!var}/kernel/$m.ko.xz" >"$dir/$(basename "$m").ko"
+		fi	# else built in
+	done
+	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz" \
+		"$ROOT/tests/system/guest-virtio.sh" "$dir"/*.ko >>"$WORK/vmm.log" 2>&1 || return 0
+	echo "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz"
+}
+# --- end vmm virtio ---
+
 # One initramfs per kernel (the test module and gzvm.ko are built for each),
 # with the Debian modules the host needs for the VMM's virtio-net and vsock.
 HOST_MODULES=tun,vhost_vsock
@@ -152,6 +175,8 @@ make_initrd() {
 	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST")	# selftests
 	# shellcheck disable=SC2207
 	ko+=($(vmm_files "$tag"))	# vmm
+	# shellcheck disable=SC2207
+	ko+=($(virtio_guest_files "$tag"))	# vmm virtio
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
 		--modules "$tag" "$HOST_MODULES" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
