@@ -10,7 +10,8 @@
 # comes back it boots the guest again (/lib/gzvm/run-guest.sh), which must
 # find the file on the disk, leaves it with Ctrl-a Ctrl-a x, and powers the
 # host off.
-# Writes RESULTS_DIR/system-demo.tap and system-demo.log (the console).
+# Writes RESULTS_DIR/demo-KTAG.tap and demo-KTAG.log (the console); it is
+# the "demo" suite of make check.
 # Environment: GZVM_DEMO_TIMEOUT (seconds for the whole run, default 240).
 set -uo pipefail
 
@@ -23,8 +24,8 @@ RESULTS=$(realpath -m "$1")
 KTAG=${2:-K61}
 TIMEOUT=${GZVM_DEMO_TIMEOUT:-240}
 mkdir -p "$RESULTS"
-TAP=$RESULTS/system-demo.tap
-LOG=$RESULTS/system-demo.log
+TAP=$RESULTS/demo-$KTAG.tap
+LOG=$RESULTS/demo-$KTAG.log
 FIFO=$(mktemp -u /tmp/gzvm-demo.XXXXXX)
 mkfifo "$FIFO"
 trap 'rm -f "$FIFO"' EXIT
@@ -34,7 +35,7 @@ t0=$(now)
 rm -f "$LOG"
 # Own process group (setsid), so that a hang can be ended as a whole.
 GZVM_GUEST_ARGS="--cpus 2" setsid "$ROOT/tools/run.sh" --kernel "$KTAG" --smp 2 \
-	--timeout "$TIMEOUT" --log "$LOG" --no-reboot <"$FIFO" >/dev/null 2>"$RESULTS/system-demo.err" &
+	--timeout "$TIMEOUT" --log "$LOG" --no-reboot <"$FIFO" >/dev/null 2>"$RESULTS/demo-$KTAG.err" &
 pid=$!
 exec 3>"$FIFO"	# the console's input stays open until we close it
 
