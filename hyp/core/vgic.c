@@ -912,9 +912,10 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 		u32 key;
 		unsigned int pos;
 
-		if (intid >= VGIC_NR_PRIVATE && spi_target(g, intid - VGIC_NR_PRIVATE) != (int)idx)
-			continue;
+		/* the cheap test first: most interrupts are neither pending nor active */
 		if (!lr_eligible(g, irq))
+			continue;
+		if (intid >= VGIC_NR_PRIVATE && spi_target(g, intid - VGIC_NR_PRIVATE) != (int)idx)
 			continue;
 		eligible++;
 		key = lr_key(irq, intid);
