@@ -2,7 +2,9 @@
 # gzvm: an open GenieZone stack for ARM64.
 #
 #   make            build the hypervisor and the test programs
-#   make run        boot hypervisor + host kernel in QEMU, shell on the console
+#   make run        boot hypervisor + host kernel in QEMU, then a Linux guest
+#                   with gzvm-run: the guest's shell on the console
+#   make run-host   the same without the guest: the host's shell
 #   make check      every test suite; ends with "N passed, N failed"
 #   make fuzz       the fuzz targets for 10 minutes each
 #
@@ -13,7 +15,7 @@ BUILD		:= $(CURDIR)/build
 RESULTS		:= $(BUILD)/results
 FUZZ_SECONDS	?= 20
 
-.PHONY: all deps hyp driver vmm test-programs check run fuzz clean help
+.PHONY: all deps hyp driver vmm test-programs check run run-host fuzz clean help
 
 all: hyp driver vmm test-programs
 
@@ -38,6 +40,9 @@ test-programs:
 run: deps hyp
 	tools/run.sh
 
+run-host: deps hyp
+	tools/run.sh --host
+
 # Every suite runs even if an earlier one failed; the summary decides.
 check: deps
 	@rm -rf $(RESULTS)
@@ -56,4 +61,4 @@ clean:
 	rm -rf $(BUILD)/hyp $(BUILD)/vmm $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/results
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,12p' Makefile

@@ -49,29 +49,29 @@ if [ "$MODE" = reboot ]; then
 fi
 
 # --- vmm (gzvm-run): Linux guests with 1 and 4 vCPUs ---
-# vmm_guests BACKEND: boot the guest (this kernel's Image as
-# /lib/gzvm/guest-Image, a busybox initramfs whose /init,
-# tests/system/guest-init.sh, prints its CPU count and powers off).
-vmm_guests() {
-	for n in 1 4; do
-		out=/tmp/vmm-guest-$1-$n.log
-		echo "gzvm-test: vmm: booting a Linux guest with $n vCPU(s) on $1"
-		timeout 300 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
-			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $n \
-			--cmdline "console=ttyAMA0 quiet panic=-1" \
-			--time-marker "gzvm-guest: /init running" </dev/null >$out 2>&1
-		rc=$?
-		sed 's/^/vmm-guest: /' $out
-		check "vmm: $1: $n-vCPU Linux guest reached its /init" \
-			"no 'gzvm-guest: /init running'" grep -q 'gzvm-guest: /init running' $out
-		got=$(grep -o 'gzvm-guest: processors=[0-9]* status=[0-9]*' $out)
-		check "vmm: $1: $n-vCPU guest counts $n processors, command status 0" "got '$got'" \
-			[ "$got" = "gzvm-guest: processors=$n status=0" ]
-		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest powers off" "status $rc" \
-			[ $rc -eq 0 ]
-		t=$(grep -o "on the console [0-9.]* s after the VMM started" $out | grep -o '[0-9.]* s')
-		echo "gzvm-test: vmm-time: $1 backend, $n vCPU(s): guest /init ${t:-?} after the VMM started"
-	done
+# The guest: this kernel's Image as /lib/gzvm/guest-Image, a busybox
+# initramfs whose /init (tests/system/guest-init.sh) runs the tests named
+# on its command line (gzvmguest.test=...) and prints one
+# "gzvm-guest: result NAME status=N out=..." line per test.
+
+# vmm_boot NAME BACKEND CPUS TESTS END [gzvm-run options]: boot a guest
+# that runs TESTS (a list for gzvmguest.test, which may be followed by
+# more words for the guest's command line) and ends with END
+# (poweroff|reboot); its console goes to $VMM_OUT, gzvm-run's status to
+# $VMM_RC.
+vmm_boot() {
+	_vn=$1 _vb=$2 _vc=$3 _vt=$4 _ve=$5
+	shift 5
+	VMM_OUT=/tmp/vmm-guest-$_vb-$_vn.log
+	echo "gzvm-test: vmm: $_vb: guest '$_vn', $_vc vCPU(s), tests $_vt, then $_ve"
+	timeout 180 /lib/gzvm/gzvm-run --backend $_vb --kernel /lib/gzvm/guest-Image \
+		--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $_vc \
+		--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=$_vt gzvmguest.end=$_ve" \
+		--time-marker "gzvm-guest: /init running" "$@" </dev/null >$VMM_OUT 2>&1
+	VMM_RC=$?
+	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
+	check "vmm: $_vb: guest '$_vn' ($_vc vCPU(s)) ran its /init to the end" \
+		"no 'gzvm-guest: done' (gzvm-run status $VMM_RC)" grep -q 'gzvm-guest: done' $VMM_OUT
 }
 # --- vmm virtio: virtio-blk, virtio-console, virtio-rng in a real guest ---
 # vmm_virtio BACKEND: boot tests/system/guest-virtio.sh with a read-only
@@ -147,12 +147,103 @@ vmm_virtio() {
 	rm -f $_ro $_rw
 }
 # --- end vmm virtio ---
+
+# guest_result TEST: "status=N out=..." of TEST in the last guest's output
+guest_result() {
+	tr -d '\r' <$VMM_OUT | grep -m1 "^gzvm-guest: result $1 " | sed "s/^gzvm-guest: result $1 //"
+}
+
+# check_result BACKEND TEST EXPECTED WHAT: one check of a guest's result
+check_result() {
+	_got=$(guest_result "$2")
+	check "vmm: $1: guest '$_vn': $4" "expected '$3', got '$_got'" [ "$_got" = "$3" ]
+}
+
+vmm_time() { # vmm_time BACKEND CPUS: the time to the guest's /init
+	_t=$(grep -o "on the console [0-9.]* s after the VMM started" $VMM_OUT | grep -o '[0-9.]* s')
+	echo "gzvm-test: vmm-time: $1 backend, $2 vCPU(s): guest /init ${_t:-?} after the VMM started"
+}
+
+# vmm_guests BACKEND: commands, exit statuses, poweroff and reboot
+vmm_guests() {
+	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
+	for n in 1 4; do
+		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail,modules poweroff
+		check_result $1 cpus "status=0 out=$n" "counts $n processors"
+		check_result $1 cmd "status=0 out=$sha" \
+			"a pipeline over a known file gives the digest computed on the build machine"
+		_got=$(guest_result fail)
+		check "vmm: $1: guest 'cmd-$n': a failing command reports status 1" \
+			"got '$_got'" [ "${_got%% *}" = status=1 ]
+		check_result $1 modules "status=0 out=" \
+			"loads its virtio, vsock and ext4 modules (/lib/gzvm/load-modules)"
+		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest's poweroff -f" \
+			"status $VMM_RC" [ $VMM_RC -eq 0 ]
+		vmm_time $1 $n
+	done
+	vmm_boot reboot $1 2 cpus reboot
+	# panic=-1 would end in a reset (4) as well: the guest must have got
+	# to its reboot, and not panicked
+	panic=$(grep -m1 'Kernel panic' $VMM_OUT)
+	check "vmm: $1: gzvm-run exits 4 after the guest's reboot -f (PSCI SYSTEM_RESET)" \
+		"status $VMM_RC${panic:+, $panic}" [ $VMM_RC -eq 4 -a -z "$panic" ]
+}
+# --- end vmm ---
+
+# --- host modules (tools/mkinitramfs.sh --modules): tun, vhost_vsock ---
+host_modules() {
+	out=$(/lib/gzvm/load-modules 2>&1)
+	rc=$?
+	check "host: /lib/gzvm/load-modules loads $(tr '\n' ' ' </lib/gzvm/modules/order 2>/dev/null)" \
+		"status $rc: $(echo $out)" [ $rc -eq 0 ]
+	check "host: /dev/net/tun and /dev/vhost-vsock exist after loading tun and vhost_vsock" \
+		"$(ls /dev/net/tun /dev/vhost-vsock 2>&1 | tr '\n' ' ')" \
+		[ -c /dev/net/tun -a -c /dev/vhost-vsock ]
+}
+# --- end host modules ---
+
+# --- vmm disk (gzvm-run --disk): virtio-blk persistence and read-only ---
+# vmm_disk BACKEND: a guest writes a token on a copy of the ext4 disk and
+# powers off; a second guest reads it back from the same file; a third
+# gets it read-only (--disk FILE,ro) and must not change a single byte.
+vmm_disk() {
+	disk=/tmp/guest-disk-$1.ext4
+	if ! cp /lib/gzvm/guest-disk.ext4 $disk; then
+		nok "vmm: $1: disk: a copy of /lib/gzvm/guest-disk.ext4" "cp failed"
+		return
+	fi
+	token=gzvm-$(hexdump -n 8 -e '2/4 "%08x"' /dev/urandom)
+	vmm_boot disk-write $1 1 "disk-write gzvmguest.token=$token" poweroff --disk $disk
+	check_result $1 disk-write "status=0 out=wrote $token" \
+		"mounts the virtio-blk disk and writes a file"
+	check "vmm: $1: gzvm-run exits 0 after the disk-write guest" "status $VMM_RC" [ $VMM_RC -eq 0 ]
+	vmm_boot disk-read $1 1 disk-read poweroff --disk $disk
+	check_result $1 disk-read "status=0 out=$token" \
+		"a second VMM run reads back what the first wrote"
+	before=$(sha256sum $disk | cut -d' ' -f1)
+	vmm_boot disk-ro $1 1 disk-ro poweroff --disk $disk,ro
+	_got=$(guest_result disk-ro)
+	case $_got in
+	"status=0 out=refused,mount-ro" | "status=0 out=refused,mount-refused") _ok=1 ;;
+	*) _ok=0 ;;
+	esac
+	check "vmm: $1: guest 'disk-ro': a read-only disk refuses writes to the device and a read-write mount" \
+		"got '$_got'" [ $_ok = 1 ]
+	after=$(sha256sum $disk | cut -d' ' -f1)
+	check "vmm: $1: the read-only disk's file is unchanged after the guest" \
+		"sha256 $before before, $after after" [ "$before" = "$after" ]
+	rm -f $disk
+}
+# --- end vmm disk ---
+
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
 	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
+		host_modules
 		vmm_guests kvm
 		vmm_virtio kvm	# vmm virtio
+		vmm_disk kvm
 	else
 		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
 			"$(ls /dev/kvm /lib/gzvm 2>&1 | tr '\n' ' ')"
@@ -382,8 +473,10 @@ if [ -f $GZKO ]; then
 			"status $rc, '$(head -n1 /tmp/vmm-err.txt)'" \
 			[ $rc -eq 2 -a -n "$(grep 'out of range' /tmp/vmm-err.txt)" ]
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
+		host_modules
 		vmm_guests gzvm
 		vmm_virtio gzvm	# vmm virtio
+		vmm_disk gzvm
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \
