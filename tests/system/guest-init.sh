@@ -24,6 +24,10 @@
 #   disk-ro     /dev/vda is a read-only disk: a write to the device must
 #               fail (out=refused) and a read-write mount must not succeed
 #               (out=refused,mount-ro); out=WROTE if anything got through
+#   net         (vmm_net_vsock) eth0 192.168.100.2/24; once the host
+#               (192.168.100.1 on tap0) answers, 5 pings: out= their summary
+#   vsock-server  (vmm_net_vsock) echo one vsock connection on port 1234
+#               (/lib/gzvm/vsock_echo): out=vsock_echo: echoed N bytes
 # Output of the commands other than the first line goes to the console
 # prefixed "gzvm-guest: | ", so that a failure can be understood.
 echo "gzvm-guest: /init running, uptime $(cut -d' ' -f1 /proc/uptime) s"
@@ -117,10 +121,43 @@ t_disk_ro() {
 	echo "$_r"
 }
 
+# --- net and vsock (vmm_net_vsock in init-test.sh) ---
+GUEST_IP=192.168.100.2 HOST_IP=192.168.100.1
+t_net() {
+	/lib/gzvm/load-modules || return 1
+	_i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	ip addr add $GUEST_IP/24 dev eth0 && ip link set eth0 up || return 1
+	# the host configures tap0 while we boot: wait until it answers
+	_i=0
+	until ping -c 1 -W 1 $HOST_IP >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 60 ] || { echo "no answer from $HOST_IP for 60 s"; return 1; }
+	done
+	ping -c 5 $HOST_IP >/tmp/ping.txt 2>&1
+	_s=$?
+	grep 'packets transmitted' /tmp/ping.txt
+	cat /tmp/ping.txt
+	return $_s
+}
+t_vsock_server() {
+	/lib/gzvm/load-modules || return 1
+	/lib/gzvm/vsock_echo server 1234 150 >/tmp/vsock.txt 2>&1
+	_s=$?
+	grep 'echoed' /tmp/vsock.txt || echo "no echo"
+	cat /tmp/vsock.txt
+	return $_s
+}
+# --- end net and vsock ---
+
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules) run "$t" "t_$t" ;;
 	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
+	net | vsock-server) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac
 done

@@ -236,6 +236,65 @@ vmm_disk() {
 }
 # --- end vmm disk ---
 
+# --- vmm net and vsock (gzvm-run --net, --vsock-cid) ---
+# vmm_net_vsock BACKEND: a guest with a virtio-net on tap0 (created by
+# gzvm-run) and a virtio-vsock with CID 42 (host's vhost-vsock). The host
+# gives tap0 192.168.100.1/24; the guest (tests net,vsock-server of
+# guest-init.sh) takes 192.168.100.2, pings the host 5 times, then echoes
+# one vsock connection on port 1234. The host pings the guest 5 times and
+# sends 1 MiB of pseudo-random bytes through vsock, checking the echo.
+NV_CID=42
+vmm_net_vsock() {
+	_vn=net-vsock VMM_OUT=/tmp/vmm-guest-$1-net-vsock.log
+	echo "gzvm-test: vmm: $1: guest '$_vn', virtio-net on tap0, vsock CID $NV_CID"
+	(
+		timeout 240 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 2 \
+			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,vsock-server gzvmguest.end=poweroff" \
+			--net tap=tap0 --vsock-cid $NV_CID -v </dev/null >$VMM_OUT 2>&1
+		echo "gzvm-run-status=$?" >>$VMM_OUT
+	) &
+	_pid=$!
+	_i=0
+	while [ ! -e /sys/class/net/tap0 ] && [ $_i -lt 300 ] && kill -0 $_pid 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	check "vmm: $1: gzvm-run --net tap=tap0 creates the tap tap0" "no tap0" [ -e /sys/class/net/tap0 ]
+	ip addr add 192.168.100.1/24 dev tap0 && ip link set tap0 up
+	# the same CID for a second VM: refused at start, with a reason
+	timeout 60 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+		--vsock-cid $NV_CID </dev/null >/tmp/vmm-cid.txt 2>&1
+	_rc=$?
+	check "vmm: $1: a second gzvm-run with the same --vsock-cid exits 1 ('another VM has it')" \
+		"status $_rc: $(head -n1 /tmp/vmm-cid.txt)" [ $_rc -eq 1 -a -n "$(grep 'another VM has it' /tmp/vmm-cid.txt)" ]
+	# the guest answers once it booted and configured eth0
+	_i=0
+	until ping -c 1 -W 1 192.168.100.2 >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 150 ] && kill -0 $_pid 2>/dev/null || break
+	done
+	_got=$(ping -c 5 192.168.100.2 2>&1 | grep 'packets transmitted')
+	check "vmm: $1: the host pings the guest over virtio-net, 5 of 5 answered" "got '$_got'" \
+		[ "$_got" = "5 packets transmitted, 5 packets received, 0% packet loss" ]
+	_got=$(/lib/gzvm/vsock_echo client $NV_CID 1234 1048576 120 2>&1)
+	echo "gzvm-test: vmm: $1: host -> guest vsock: $_got"
+	check "vmm: $1: 1 MiB sent to the guest's vsock port 1234 comes back intact" "got '$_got'" \
+		[ "${_got#vsock_echo: OK 1048576 bytes }" != "$_got" ]
+	wait $_pid
+	VMM_RC=$(grep -o 'gzvm-run-status=[0-9]*' $VMM_OUT | cut -d= -f2)
+	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
+	check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
+		"pings the host over virtio-net, 5 of 5 answered"
+	check_result $1 vsock-server "status=0 out=vsock_echo: echoed 1048576 bytes" \
+		"echoes the host's 1 MiB on vsock port 1234"
+	check "vmm: $1: gzvm-run exits 0 after the net-vsock guest" "status $VMM_RC" [ "$VMM_RC" = 0 ]
+	check "vmm: $1: tap0 goes away with gzvm-run" "tap0 still there" [ ! -e /sys/class/net/tap0 ]
+	check "vmm: $1: net-vsock: no device asked for a reset" \
+		"$(grep -m1 'needs a reset' $VMM_OUT)" [ -z "$(grep 'needs a reset' $VMM_OUT)" ]
+}
+# --- end vmm net and vsock ---
+
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
@@ -244,6 +303,7 @@ if [ "$MODE" = kvm ]; then
 		vmm_guests kvm
 		vmm_virtio kvm	# vmm virtio
 		vmm_disk kvm
+		vmm_net_vsock kvm	# vmm net and vsock
 	else
 		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
 			"$(ls /dev/kvm /lib/gzvm 2>&1 | tr '\n' ' ')"
@@ -477,6 +537,7 @@ if [ -f $GZKO ]; then
 		vmm_guests gzvm
 		vmm_virtio gzvm	# vmm virtio
 		vmm_disk gzvm
+		vmm_net_vsock gzvm	# vmm net and vsock
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \
