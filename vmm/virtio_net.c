@@ -108,7 +108,7 @@ int net_spec_parse(const char *spec, int index, struct net_spec *ns, const char 
 	memset(ns, 0, sizeof(*ns));
 	memcpy(ns->mac, default_mac, sizeof(ns->mac));
 	ns->mac[5] = (uint8_t)(index + 1);
-	while (*p) {
+	for (;;) {	/* one KEY=VALUE per comma-separated item, none empty */
 		const char *end = strchrnul(p, ',');
 		const char *eq = memchr(p, '=', (size_t)(end - p));
 		size_t klen = eq ? (size_t)(eq - p) : 0, vlen = eq ? (size_t)(end - eq - 1) : 0;
@@ -134,7 +134,9 @@ int net_spec_parse(const char *spec, int index, struct net_spec *ns, const char 
 			*why = "unknown key (tap=NAME, mac=xx:xx:xx:xx:xx:xx)";
 			return -1;
 		}
-		p = *end ? end + 1 : end;
+		if (!*end)
+			break;
+		p = end + 1;
 	}
 	if (!have_tap) {
 		*why = "tap=NAME is required";
