@@ -201,6 +201,15 @@ static void gz_mmio_done(struct vcpu *vcpu, const uint8_t *data, uint32_t len)
 	memcpy(run->mmio.data, data, len > 8 ? 8 : len);
 }
 
+/* docs/abi.md: mmio.ext_abort, a gzvm extension in the tail padding */
+static int gz_mmio_abort(struct vcpu *vcpu)
+{
+	struct gzvm_vcpu_run *run = vcpu->run;
+
+	run->mmio.ext_abort = 1;
+	return 0;
+}
+
 static void gz_set_immediate_exit(struct vcpu *vcpu, bool on)
 {
 	struct gzvm_vcpu_run *run = vcpu->run;
@@ -262,6 +271,7 @@ const struct backend backend_gzvm = {
 	.irq_line = gz_irq_line,
 	.run = gz_run,
 	.mmio_done = gz_mmio_done,
+	.mmio_abort = gz_mmio_abort,
 	.set_immediate_exit = gz_set_immediate_exit,
 	.ioeventfd = gz_ioeventfd,
 	.irqfd = gz_irqfd,

@@ -188,6 +188,16 @@ static void kvm_mmio_done(struct vcpu *vcpu, const uint8_t *data, uint32_t len)
 	memcpy(run->mmio.data, data, len > 8 ? 8 : len);
 }
 
+/* KVM_CAP_ARM_INJECT_EXT_DABT: KVM injects the abort instead of completing the access */
+static int kvm_mmio_abort(struct vcpu *vcpu)
+{
+	struct kvm_vcpu_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	return ioctl(vcpu->fd, KVM_SET_VCPU_EVENTS, &ev) ? -errno : 0;
+}
+
 static void kvm_set_immediate_exit(struct vcpu *vcpu, bool on)
 {
 	struct kvm_run *run = vcpu->run;
@@ -251,6 +261,7 @@ const struct backend backend_kvm = {
 	.irq_line = kvm_irq_line,
 	.run = kvm_run,
 	.mmio_done = kvm_mmio_done,
+	.mmio_abort = kvm_mmio_abort,
 	.set_immediate_exit = kvm_set_immediate_exit,
 	.ioeventfd = kvm_ioeventfd,
 	.irqfd = kvm_irqfd,

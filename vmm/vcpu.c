@@ -21,6 +21,29 @@ static void kick_handler(int sig)
 	(void)sig;
 }
 
+/*
+ * Nothing is mapped at the address: like a bus error on the board, the
+ * guest takes a synchronous external abort at the access.
+ */
+static void no_device(struct vcpu *v, const struct vcpu_exit *e, bool *warned)
+{
+	int r = v->vm->be->mmio_abort(v);
+
+	if (r) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "vCPU %d: cannot inject an abort for MMIO at 0x%llx: %s",
+			 v->id, (unsigned long long)e->addr, strerror(-r));
+		vmm_request_exit(v->vm, EXIT_VMM_ERROR, why);
+		return;
+	}
+	if (v->vm->cfg->verbose && !*warned) {
+		vmm_log("vCPU %d: MMIO %s of %u bytes at 0x%llx: no device, external abort",
+			v->id, e->is_write ? "write" : "read", e->len, (unsigned long long)e->addr);
+		*warned = true;
+	}
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -53,16 +76,12 @@ static void *vcpu_thread(void *arg)
 			break;
 		case EXIT_K_MMIO:
 			v->nr_mmio++;
-			if (!mmio_access(vm, e.addr, e.len, e.is_write, e.data) && !warned) {
-				/* reads of nothing return 0, writes are dropped, as QEMU does */
-				if (vm->cfg->verbose)
-					vmm_log("vCPU %d: MMIO %s of %u bytes at 0x%llx: no device",
-						v->id, e.is_write ? "write" : "read", e.len,
-						(unsigned long long)e.addr);
-				warned = true;
+			if (mmio_access(vm, e.addr, e.len, e.is_write, e.data)) {
+				if (!e.is_write)
+					vm->be->mmio_done(v, e.data, e.len);
+				break;
 			}
-			if (!e.is_write)
-				vm->be->mmio_done(v, e.data, e.len);
+			no_device(v, &e, &warned);
 			break;
 		case EXIT_K_SHUTDOWN:
 			vmm_request_exit(vm, EXIT_POWEROFF, "guest powered off");

@@ -265,8 +265,8 @@ static inline bool virtio_has_feature(const struct virtio_dev *d, int bit)
 
 /*
  * Call fn(d, opaque) in the I/O thread, with d's lock held, whenever fd is
- * ready for events (EPOLLIN/EPOLLOUT; level-triggered).  Before or after
- * virtio_io_start().  Returns a handle >= 0 or -errno.
+ * ready for events (EPOLLIN/EPOLLOUT; level-triggered).  Before
+ * virtio_io_start() (at device creation).  Returns a handle >= 0 or -errno.
  */
 int virtio_io_add_fd(struct virtio_dev *d, int fd, uint32_t events,
 		     void (*fn)(struct virtio_dev *d, void *opaque), void *opaque);

@@ -81,6 +81,8 @@ struct backend {
 	int (*run)(struct vcpu *vcpu, struct vcpu_exit *e);
 	/* the data of an MMIO read, before the next run */
 	void (*mmio_done)(struct vcpu *vcpu, const uint8_t *data, uint32_t len);
+	/* nothing answers the last MMIO exit: the guest takes an external abort */
+	int (*mmio_abort)(struct vcpu *vcpu);
 	void (*set_immediate_exit)(struct vcpu *vcpu, bool on);
 	/*
 	 * A 4-byte MMIO write of datamatch at addr signals fd in the kernel,

@@ -191,6 +191,13 @@ static void complete_pending(struct vcpu *vcpu)
 {
 	struct gzvm_vcpu_run *run = vcpu->run;
 
+	if ((vcpu->pending == PENDING_MMIO_READ || vcpu->pending == PENDING_MMIO_WRITE) &&
+	    READ_ONCE(run->mmio.ext_abort)) {
+		/* nothing behind the address: the access faults, as on hardware */
+		arch_vcpu_inject_abort(vcpu, false, vcpu->mmio_far);
+		vcpu->pending = PENDING_NONE;
+		return;
+	}
 	switch (vcpu->pending) {
 	case PENDING_MMIO_READ: {
 		u64 raw = 0;
@@ -341,6 +348,7 @@ static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 			run->mmio.data[i] = (u8)(v >> (8 * i));
 	}
 	vcpu->mmio = m;
+	vcpu->mmio_far = e->far;
 	vcpu->pending = m.write ? PENDING_MMIO_WRITE : PENDING_MMIO_READ;
 	return GZVM_EXIT_MMIO;
 }

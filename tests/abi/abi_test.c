@@ -313,12 +313,15 @@ static void test_byte_images(void)
 	run.mmio.size = 4;
 	run.mmio.reg_nr = 30;
 	run.mmio.is_write = 1;
+	run.mmio.ext_abort = 1;
 	if (b[0] != 0x01 || b[1] != 0x00 || b[2] != 0x92 || b[3] != 0x92)
 		failf("exit_reason bytes %02x %02x %02x %02x", b[0], b[1], b[2], b[3]);
 	if (memcmp(b + 8, le64, 8) != 0)
 		failf("mmio.phys_addr is not little-endian at byte 8");
 	if (b[24] != 4 || b[32] != 30 || b[36] != 1)
 		failf("mmio size/reg_nr/is_write at 24/32/36: %u %u %u", b[24], b[32], b[36]);
+	if (b[37] != 1 || sizeof(run.mmio) != 32)
+		failf("mmio.ext_abort (extension) at 37 in the tail padding, mmio still 32 bytes");
 
 	memset(&run, 0, sizeof(run));
 	run.exception.exception = GZVM_EXCEPTION_PAGE_FAULT;

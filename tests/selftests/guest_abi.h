@@ -16,6 +16,10 @@
 #define GT_IDLE		7	/* x1 = vCPUs, x2 = seconds */
 #define GT_IMASK	8	/* CNTV_CTL.IMASK written during a run */
 
+/* MMIO here is answered with mmio.ext_abort = 1 (nothing behind it): the
+ * guest must take a synchronous external abort at the access. */
+#define ABORT_MMIO_GPA	0x11000000UL
+
 #define ACT(a, p)	(((unsigned long)(a) << 16) | (unsigned long)(p))
 #define ACT_OF(v)	((unsigned int)((v) >> 16))
 #define ACT_PARAM(v)	((unsigned int)((v) & 0xffff))

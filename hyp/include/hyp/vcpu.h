@@ -31,6 +31,7 @@ struct vcpu {
 	struct gzvm_vcpu_hwstate *hwstate;
 	enum vcpu_pending pending;
 	struct mmio_access mmio;
+	u64 mmio_far;		/* the guest VA of that access, for an abort */
 
 	/*
 	 * PSCI power state (vm lock).  A vCPU starts on if it is vCPU 0 or the

@@ -199,6 +199,13 @@ struct gzvm_run_mmio {
 	__u64 size;		/* access size in bytes */
 	__u32 reg_nr;		/* guest register (ESR_EL2.SRT) */
 	__u8 is_write;		/* 1 = write, 0 = read */
+	/*
+	 * gzvm extension in the tail padding (docs/abi.md): the VMM sets it
+	 * to 1 when nothing answers the address, and the guest takes a
+	 * synchronous external abort instead of completing the access.
+	 * VMMs that leave the padding zero (crosvm) are unaffected.
+	 */
+	__u8 ext_abort;
 };
 
 /* GZVM_EXIT_FAIL_ENTRY: 16 bytes */

@@ -732,6 +732,21 @@ static void test_calls(void)
 	asm volatile("mrs %0, pmccntr_el0" : "=r"(v) : : "memory");
 	CHECK(RD(p->nsync) == 3 && (RD(p->last_esr) >> 26) == 0, "calls: PMCR_EL0 write, PMCCNTR_EL0 read -> UNDEFINED",
 	      RD(p->nsync), RD(p->last_esr));
+
+	/* MMIO the VMM answers with ext_abort: a synchronous external abort at the access */
+	p->nsync = 0;
+	v = 0x5a5a;
+	asm volatile("1: ldr %0, [%2]\n adr %1, 1b" : "+r"(v), "=r"(w1) : "r"(ABORT_MMIO_GPA + 8) : "memory");
+	CHECK(RD(p->nsync) == 1 && (RD(p->last_esr) >> 26) == 0x25 && (RD(p->last_esr) & 0x3f) == 0x10 &&
+	      RD(p->last_far) == ABORT_MMIO_GPA + 8 && RD(p->last_elr) == (u64)w1 && v == 0x5a5a,
+	      "calls: MMIO load the VMM aborts -> data abort (EC 0x25, SEA) at the load, FAR = address, Xt kept",
+	      RD(p->nsync), RD(p->last_esr), RD(p->last_far), v);
+	asm volatile("1: str %2, [%3]\n adr %0, 1b\n mov %1, #0" : "=r"(w1), "=r"(v) : "r"(7UL),
+		     "r"(ABORT_MMIO_GPA + 0x10) : "memory");
+	CHECK(RD(p->nsync) == 2 && (RD(p->last_esr) >> 26) == 0x25 && (RD(p->last_esr) & 0x3f) == 0x10 &&
+	      RD(p->last_far) == ABORT_MMIO_GPA + 0x10 && RD(p->last_elr) == (u64)w1,
+	      "calls: MMIO store the VMM aborts -> data abort (EC 0x25, SEA) at the store",
+	      RD(p->nsync), RD(p->last_esr), RD(p->last_far), RD(p->last_elr));
 	p->expect_sync = false;
 }
 

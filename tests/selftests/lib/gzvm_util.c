@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "gzvm_util.h"
+#include "../guest_abi.h"
 
 #define GUARD	4096UL
 
@@ -432,6 +433,11 @@ int gzvm_guest_loop(struct gzvm_vcpu *vcpu, const char *what,
 			gzvm_tap_fail(what, "vCPU %d: GZVM_RUN failed: %s (pc 0x%llx)", vcpu->id, strerror(-r),
 				      (unsigned long long)gzvm_reg(vcpu, REG_PC));
 			return -1;
+		}
+		if (vcpu->run->exit_reason == GZVM_EXIT_MMIO &&
+		    vcpu->run->mmio.phys_addr - ABORT_MMIO_GPA < 0x1000) {
+			vcpu->run->mmio.ext_abort = 1;	/* nothing there: abort the access */
+			continue;
 		}
 		if (!gzvm_is_ucall(vcpu)) {
 			gzvm_tap_fail(what, "vCPU %d: an exit that is not a ucall reached the VMM: %s",
