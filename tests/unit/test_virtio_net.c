@@ -127,7 +127,8 @@ static int teardown(void **state)
 	(void)state;
 	virtio_io_stop(&vm);
 	virtio_mmio_destroy_all(&vm);
-	close(peer);
+	if (peer >= 0)
+		close(peer);
 	g_free(&g);
 	return 0;
 }
@@ -401,11 +402,16 @@ static const struct virtio_dev_ops external_ops = {
 
 static void test_used_irq_external(void **state)
 {
-	struct virtio_dev *saved = dev, *d = virtio_mmio_create(&vm, &external_ops, 0, NULL);
-
 	(void)state;
-	assert_non_null(d);
-	dev = d;
+	memset(&vm, 0, sizeof(vm));
+	vm.be = &fake_be;
+	vm.cfg = &cfg;
+	g_init(&g, QSIZE);
+	vm.nr_slots = 1;
+	vm.slots[0] = (struct mem_slot){ .gpa = G_BASE, .size = G_SIZE, .hva = g.ram };
+	peer = -1;
+	dev = virtio_mmio_create(&vm, &external_ops, 0, NULL);
+	assert_non_null(dev);
 	assert_int_equal(rd(0x60), 0);	/* not live: nothing */
 	wr(0x70, 3);
 	wr(0x24, 1);
@@ -419,7 +425,6 @@ static void test_used_irq_external(void **state)
 	assert_int_equal(rd(0x60), VIRTIO_INT_USED);
 	wr(0x70, 0);
 	assert_int_equal(rd(0x60), 0);
-	dev = saved;
 }
 
 int main(void)
@@ -435,8 +440,8 @@ int main(void)
 		T(test_rx_waits_for_buffers),
 		T(test_rx_readable_buffer_needs_reset),
 		T(test_rx_after_reset),
-		T(test_used_irq_external),
 #undef T
+		cmocka_unit_test_teardown(test_used_irq_external, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
