@@ -28,6 +28,8 @@
 #               (192.168.100.1 on tap0) answers, 5 pings: out= their summary
 #   vsock-server  (vmm_net_vsock) echo one vsock connection on port 1234
 #               (/lib/gzvm/vsock_echo): out=vsock_echo: echoed N bytes
+#   vsock-client  (vmm_net_vsock) send 1 MiB to the host's (CID 2) vsock
+#               port 1235 and check the echo: out=vsock_echo: OK ...
 # Output of the commands other than the first line goes to the console
 # prefixed "gzvm-guest: | ", so that a failure can be understood.
 echo "gzvm-guest: /init running, uptime $(cut -d' ' -f1 /proc/uptime) s"
@@ -151,13 +153,17 @@ t_vsock_server() {
 	cat /tmp/vsock.txt
 	return $_s
 }
+t_vsock_client() {
+	/lib/gzvm/load-modules || return 1
+	/lib/gzvm/vsock_echo client 2 1235 1048576 30
+}
 # --- end net and vsock ---
 
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules) run "$t" "t_$t" ;;
 	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
-	net | vsock-server) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
+	net | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac
 done

@@ -239,18 +239,21 @@ vmm_disk() {
 # --- vmm net and vsock (gzvm-run --net, --vsock-cid) ---
 # vmm_net_vsock BACKEND: a guest with a virtio-net on tap0 (created by
 # gzvm-run) and a virtio-vsock with CID 42 (host's vhost-vsock). The host
-# gives tap0 192.168.100.1/24; the guest (tests net,vsock-server of
-# guest-init.sh) takes 192.168.100.2, pings the host 5 times, then echoes
-# one vsock connection on port 1234. The host pings the guest 5 times and
-# sends 1 MiB of pseudo-random bytes through vsock, checking the echo.
+# gives tap0 192.168.100.1/24; the guest (tests net,vsock-server,vsock-client
+# of guest-init.sh) takes 192.168.100.2, pings the host 5 times, echoes one
+# vsock connection on port 1234, then sends 1 MiB to the host's port 1235
+# and checks the echo. The host pings the guest 5 times and sends 1 MiB of
+# pseudo-random bytes to the guest's port 1234, checking the echo.
 NV_CID=42
 vmm_net_vsock() {
 	_vn=net-vsock VMM_OUT=/tmp/vmm-guest-$1-net-vsock.log
 	echo "gzvm-test: vmm: $1: guest '$_vn', virtio-net on tap0, vsock CID $NV_CID"
+	/lib/gzvm/vsock_echo server 1235 200 >/tmp/vsock-host-server.txt 2>&1 &
+	_srv=$!
 	(
 		timeout 240 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
 			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 2 \
-			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,vsock-server gzvmguest.end=poweroff" \
+			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,vsock-server,vsock-client gzvmguest.end=poweroff" \
 			--net tap=tap0 --vsock-cid $NV_CID -v </dev/null >$VMM_OUT 2>&1
 		echo "gzvm-run-status=$?" >>$VMM_OUT
 	) &
@@ -282,12 +285,21 @@ vmm_net_vsock() {
 	check "vmm: $1: 1 MiB sent to the guest's vsock port 1234 comes back intact" "got '$_got'" \
 		[ "${_got#vsock_echo: OK 1048576 bytes }" != "$_got" ]
 	wait $_pid
+	kill $_srv 2>/dev/null
+	wait $_srv
+	_srv_out=$(cat /tmp/vsock-host-server.txt | tr '\n' ' ')
 	VMM_RC=$(grep -o 'gzvm-run-status=[0-9]*' $VMM_OUT | cut -d= -f2)
 	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
 	check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
 		"pings the host over virtio-net, 5 of 5 answered"
 	check_result $1 vsock-server "status=0 out=vsock_echo: echoed 1048576 bytes" \
 		"echoes the host's 1 MiB on vsock port 1234"
+	_got=$(guest_result vsock-client)
+	echo "gzvm-test: vmm: $1: guest -> host vsock: $_got"
+	check "vmm: $1: guest 'net-vsock': 1 MiB sent to the host's (CID 2) vsock port 1235 comes back intact" \
+		"got '$_got', host server: $_srv_out" [ "${_got#status=0 out=vsock_echo: OK 1048576 bytes }" != "$_got" ]
+	check "vmm: $1: the host's vsock server echoed the guest's 1 MiB" "$_srv_out" \
+		grep -q 'echoed 1048576 bytes' /tmp/vsock-host-server.txt
 	check "vmm: $1: gzvm-run exits 0 after the net-vsock guest" "status $VMM_RC" [ "$VMM_RC" = 0 ]
 	check "vmm: $1: tap0 goes away with gzvm-run" "tap0 still there" [ ! -e /sys/class/net/tap0 ]
 	check "vmm: $1: net-vsock: no device asked for a reset" \
