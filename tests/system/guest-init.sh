@@ -26,6 +26,9 @@
 #               (out=refused,mount-ro); out=WROTE if anything got through
 #   net         (vmm_net_vsock) eth0 192.168.100.2/24; once the host
 #               (192.168.100.1 on tap0) answers, 5 pings: out= their summary
+#   vsock-rebind  (vmm_net_vsock) unbind the vsock driver from its virtio
+#               device and bind it again (a device reset and a second
+#               DRIVER_OK with new rings): out=rebound virtioN
 #   vsock-server  (vmm_net_vsock) echo one vsock connection on port 1234
 #               (/lib/gzvm/vsock_echo): out=vsock_echo: echoed N bytes
 #   vsock-client  (vmm_net_vsock) send 1 MiB to the host's (CID 2) vsock
@@ -153,6 +156,22 @@ t_vsock_server() {
 	cat /tmp/vsock.txt
 	return $_s
 }
+VSOCK_DRV=/sys/bus/virtio/drivers/vmw_vsock_virtio_transport
+t_vsock_rebind() {
+	/lib/gzvm/load-modules || return 1
+	for _d in /sys/bus/virtio/devices/*; do
+		[ "$(cat "$_d/device")" = 0x0013 ] || continue
+		_n=${_d##*/}
+		echo "$_n" >$VSOCK_DRV/unbind || return 1
+		[ ! -e "$VSOCK_DRV/$_n" ] || { echo "$_n still bound"; return 1; }
+		echo "$_n" >$VSOCK_DRV/bind || return 1
+		[ -e "$VSOCK_DRV/$_n" ] || { echo "$_n not bound again"; return 1; }
+		echo "rebound $_n"
+		return 0
+	done
+	echo "no virtio device with id 0x0013 (vsock)"
+	return 1
+}
 t_vsock_client() {
 	/lib/gzvm/load-modules || return 1
 	/lib/gzvm/vsock_echo client 2 1235 1048576 30
@@ -163,7 +182,7 @@ for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules) run "$t" "t_$t" ;;
 	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
-	net | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
+	net | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac
 done

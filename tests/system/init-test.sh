@@ -240,20 +240,36 @@ vmm_disk() {
 # vmm_net_vsock BACKEND: a guest with a virtio-net on tap0 (created by
 # gzvm-run) and a virtio-vsock with CID 42 (host's vhost-vsock). The host
 # gives tap0 192.168.100.1/24; the guest (tests net,vsock-server,vsock-client
-# of guest-init.sh) takes 192.168.100.2, pings the host 5 times, echoes one
+# of guest-init.sh) takes 192.168.100.2, pings the host 5 times, rebinds its
+# vsock driver (a device reset, vhost stopped and set up again), echoes one
 # vsock connection on port 1234, then sends 1 MiB to the host's port 1235
 # and checks the echo. The host pings the guest 5 times and sends 1 MiB of
 # pseudo-random bytes to the guest's port 1234, checking the echo.
 NV_CID=42
 vmm_net_vsock() {
 	_vn=net-vsock VMM_OUT=/tmp/vmm-guest-$1-net-vsock.log
+	# bad --net: a usage error (2) before anything starts
+	/lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image --net tap=tap9,mac=01:00:5e:00:00:01 \
+		</dev/null >/tmp/vmm-net.txt 2>&1
+	_rc=$?
+	check "vmm: $1: --net with a multicast MAC is a usage error (2)" \
+		"status $_rc: $(head -n1 /tmp/vmm-net.txt)" [ $_rc -eq 2 -a -n "$(grep 'mac=' /tmp/vmm-net.txt)" ]
+	# no /dev/vhost-vsock (hidden for a moment, while no VMM runs): status 1 and what to load
+	mv /dev/vhost-vsock /dev/vhost-vsock.hidden
+	timeout 60 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+		--vsock-cid 43 </dev/null >/tmp/vmm-novhost.txt 2>&1
+	_rc=$?
+	mv /dev/vhost-vsock.hidden /dev/vhost-vsock
+	check "vmm: $1: --vsock-cid without /dev/vhost-vsock exits 1 naming the module" \
+		"status $_rc: $(head -n1 /tmp/vmm-novhost.txt)" \
+		[ $_rc -eq 1 -a -n "$(grep 'load the vhost_vsock module' /tmp/vmm-novhost.txt)" ]
 	echo "gzvm-test: vmm: $1: guest '$_vn', virtio-net on tap0, vsock CID $NV_CID"
 	/lib/gzvm/vsock_echo server 1235 200 >/tmp/vsock-host-server.txt 2>&1 &
 	_srv=$!
 	(
 		timeout 240 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
 			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 2 \
-			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,vsock-server,vsock-client gzvmguest.end=poweroff" \
+			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,vsock-rebind,vsock-server,vsock-client gzvmguest.end=poweroff" \
 			--net tap=tap0 --vsock-cid $NV_CID -v </dev/null >$VMM_OUT 2>&1
 		echo "gzvm-run-status=$?" >>$VMM_OUT
 	) &
@@ -265,7 +281,13 @@ vmm_net_vsock() {
 	done
 	check "vmm: $1: gzvm-run --net tap=tap0 creates the tap tap0" "no tap0" [ -e /sys/class/net/tap0 ]
 	ip addr add 192.168.100.1/24 dev tap0 && ip link set tap0 up
-	# the same CID for a second VM: refused at start, with a reason
+	# the same CID for a second VM: refused at start, with a reason (once
+	# the first has it: -v logs its vsock device right after the tap)
+	_i=0
+	while ! grep -q 'virtio-vsock: guest CID' $VMM_OUT && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 	timeout 60 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
 		--vsock-cid $NV_CID </dev/null >/tmp/vmm-cid.txt 2>&1
 	_rc=$?
@@ -292,6 +314,9 @@ vmm_net_vsock() {
 	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
 	check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
 		"pings the host over virtio-net, 5 of 5 answered"
+	_got=$(guest_result vsock-rebind)
+	check "vmm: $1: guest 'net-vsock': unbinds and binds its vsock driver (device reset, second DRIVER_OK)" \
+		"got '$_got'" [ "${_got#status=0 out=rebound virtio}" != "$_got" ]
 	check_result $1 vsock-server "status=0 out=vsock_echo: echoed 1048576 bytes" \
 		"echoes the host's 1 MiB on vsock port 1234"
 	_got=$(guest_result vsock-client)
