@@ -217,8 +217,11 @@ static ssize_t rx_one(struct vnet *n, struct virtq *vq)
 		return -1;
 	}
 	if (len < NET_HDR_LEN) {
-		virtq_unpop(vq);	/* not a frame: the tap always writes the header */
-		return 0;
+		/* a tap always writes the header: an end of file, stop before it spins */
+		virtq_unpop(vq);
+		vmm_err("virtio-net: tap %s: read %zd bytes: no more receiving", n->ifname, len);
+		n->tap_broken = true;
+		return -1;
 	}
 	/* without MRG_RXBUF one chain per frame; the tap leaves this field alone */
 	iov_from_buf(e->iov, e->nr_in, NET_HDR_NUM_BUFFERS, &one_buffer, sizeof(one_buffer));

@@ -7,7 +7,8 @@
  * unchanged, short ones are dropped, a writable buffer breaks the queue),
  * frames received (length, payload, num_buffers = 1), a frame that waits
  * in the tap while the guest has no receive buffer and arrives once it
- * posts one, and a device-readable receive buffer (NEEDS_RESET).
+ * posts one, a device-readable receive buffer (NEEDS_RESET), and the
+ * tap's end of file (no spinning on it).
  * Also the transport's InterruptStatus for a device whose used buffers the
  * kernel signals (vhost: ops->used_irq_external).
  */
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +53,17 @@ static int fake_irq_line(struct vm *vm, uint32_t spi, int level)
 	(void)vm, (void)spi;
 	__atomic_add_fetch(&irqs, level, __ATOMIC_RELAXED);
 	return 0;
+}
+
+/* readv, counted (-Wl,--wrap=readv in test_virtio_net.mk): how often the device read the tap */
+ssize_t __real_readv(int fd, const struct iovec *iov, int n);
+ssize_t __wrap_readv(int fd, const struct iovec *iov, int n);
+static int tap_reads;
+
+ssize_t __wrap_readv(int fd, const struct iovec *iov, int n)
+{
+	__atomic_add_fetch(&tap_reads, 1, __ATOMIC_RELAXED);
+	return __real_readv(fd, iov, n);
 }
 
 static const struct backend fake_be = { .name = "fake", .irq_line = fake_irq_line };
@@ -345,10 +358,12 @@ static void test_rx_waits_for_buffers(void **state)
 {
 	(void)state;
 	bring_up();
+	__atomic_store_n(&tap_reads, 0, __ATOMIC_RELAXED);
 	send_frame(200, 3);
 	send_frame(300, 4);
 	usleep(50000);
 	assert_int_equal(used_idx(RXQ), 0);
+	assert_int_equal(__atomic_load_n(&tap_reads, __ATOMIC_RELAXED), 0);	/* not even tried */
 	post_rx(RXBUF_GPA, 1526, VIRTQ_DESC_F_WRITE);
 	assert_true(wait_used(RXQ, 1));
 	check_rx(0, RXBUF_GPA, 200, 3);
@@ -369,6 +384,21 @@ static void test_rx_readable_buffer_needs_reset(void **state)
 		usleep(1000);
 	assert_true(rd(0x70) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_int_equal(used_idx(RXQ), 0);
+}
+
+/* The tap's end of file (here: the peer gone): no frame, and no spinning on it. */
+static void test_rx_eof_stops_reading(void **state)
+{
+	(void)state;
+	bring_up();
+	close(peer);
+	peer = -1;
+	__atomic_store_n(&tap_reads, 0, __ATOMIC_RELAXED);
+	post_rx(RXBUF_GPA, 1526, VIRTQ_DESC_F_WRITE);
+	usleep(300000);
+	assert_int_equal(used_idx(RXQ), 0);
+	assert_int_equal(__atomic_load_n(&tap_reads, __ATOMIC_RELAXED), 1);
+	assert_int_equal(rd(0x70) & VIRTIO_STATUS_NEEDS_RESET, 0);
 }
 
 /* A reset and a second bring-up: frames flow again from index 0. */
@@ -439,6 +469,7 @@ int main(void)
 		T(test_rx_frame_reaches_guest),
 		T(test_rx_waits_for_buffers),
 		T(test_rx_readable_buffer_needs_reset),
+		T(test_rx_eof_stops_reading),
 		T(test_rx_after_reset),
 #undef T
 		cmocka_unit_test_teardown(test_used_irq_external, teardown),
