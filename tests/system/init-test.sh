@@ -329,6 +329,19 @@ vmm_net_vsock() {
 	check "vmm: $1: tap0 goes away with gzvm-run" "tap0 still there" [ ! -e /sys/class/net/tap0 ]
 	check "vmm: $1: net-vsock: no device asked for a reset" \
 		"$(grep -m1 'needs a reset' $VMM_OUT)" [ -z "$(grep 'needs a reset' $VMM_OUT)" ]
+	# an existing (persistent) tap, configured before the VMM starts:
+	# gzvm-run attaches to it, and leaves it there
+	if tunctl -t tap1 >/dev/null && ip addr add 192.168.100.1/24 dev tap1 && ip link set tap1 up; then
+		vmm_boot net-tap1 $1 1 net poweroff --net tap=tap1
+		check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
+			"pings the host over an existing tap (tap1), 5 of 5 answered"
+		check "vmm: $1: gzvm-run exits 0 after the net-tap1 guest" "status $VMM_RC" [ $VMM_RC -eq 0 ]
+		check "vmm: $1: the persistent tap1 is still there after gzvm-run" "no tap1" \
+			[ -e /sys/class/net/tap1 ]
+		tunctl -d tap1 >/dev/null
+	else
+		nok "vmm: $1: a persistent tap1 (busybox tunctl, ip)" "could not create or configure it"
+	fi
 }
 # --- end vmm net and vsock ---
 
