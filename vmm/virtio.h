@@ -218,6 +218,7 @@ struct virtio_dev {
 	uint32_t int_status;
 	uint32_t config_generation;
 	bool live;			/* DRIVER_OK accepted, not broken */
+	unsigned int nr_failures;	/* NEEDS_RESET so far (the log is bounded) */
 
 	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
 	int call_fd;			/* eventfd bound to the SPI with irqfd */
@@ -282,6 +283,8 @@ void virtio_io_stop(struct vm *vm);
 int virtio_blk_create(struct vm *vm, const char *spec);
 /* virtio_console.c: --console virtio (stdin -> port 0 rx, tx -> stdout) */
 int virtio_console_create(struct vm *vm);
+/* the same on other fds (the unit tests); only a terminal on stdin is made raw */
+int virtio_console_create_fds(struct vm *vm, int in_fd, int out_fd);
 /* virtio_rng.c: --rng */
 int virtio_rng_create(struct vm *vm);
 

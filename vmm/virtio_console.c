@@ -193,7 +193,7 @@ static const struct virtio_dev_ops console_ops = {
 	.release = console_release,
 };
 
-int virtio_console_create(struct vm *vm)
+int virtio_console_create_fds(struct vm *vm, int in_fd, int out_fd)
 {
 	struct vconsole *c = calloc(1, sizeof(*c));
 	struct virtio_dev *d;
@@ -201,9 +201,9 @@ int virtio_console_create(struct vm *vm)
 	if (!c)
 		return -1;
 	c->vm = vm;
-	c->in_fd = STDIN_FILENO;
-	c->out_fd = STDOUT_FILENO;
-	c->tty = isatty(STDIN_FILENO);
+	c->in_fd = in_fd;
+	c->out_fd = out_fd;
+	c->tty = isatty(in_fd);
 	c->config.max_nr_ports = 1;
 	d = virtio_mmio_create(vm, &console_ops, 0, c);
 	if (!d) {
@@ -219,6 +219,12 @@ int virtio_console_create(struct vm *vm)
 	} else {
 		virtio_io_enable(c->in_handle, false);	/* until DRIVER_OK and buffers */
 	}
-	console_tty_raw();
+	if (c->tty && in_fd == STDIN_FILENO)
+		console_tty_raw();
 	return 0;
+}
+
+int virtio_console_create(struct vm *vm)
+{
+	return virtio_console_create_fds(vm, STDIN_FILENO, STDOUT_FILENO);
 }

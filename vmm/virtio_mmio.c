@@ -53,6 +53,7 @@
 #define MMIO_MAGIC		0x74726976	/* "virt" */
 #define MMIO_VERSION		2
 #define MMIO_VENDOR		0x4d565a47	/* "GZVM" */
+#define MAX_LOGGED_FAILURES	8	/* a guest breaking and resetting in a loop: not a log flood */
 
 static void signal_irq(struct virtio_dev *d)
 {
@@ -85,8 +86,10 @@ void virtio_dev_fail(struct virtio_dev *d, const char *why)
 {
 	if (d->status & VIRTIO_STATUS_NEEDS_RESET)
 		return;
-	vmm_log("%s@%llx: %s: the device needs a reset", d->ops->name,
-		(unsigned long long)d->base, why);
+	if (d->nr_failures++ < MAX_LOGGED_FAILURES)
+		vmm_log("%s@%llx: %s: the device needs a reset%s", d->ops->name,
+			(unsigned long long)d->base, why,
+			d->nr_failures == MAX_LOGGED_FAILURES ? " (further ones not logged)" : "");
 	d->live = false;
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	for (int q = 0; q < d->ops->nr_queues; q++)

@@ -28,7 +28,9 @@
 
 /* ---- fakes for main.c and the backend ---- */
 
-void vmm_log(const char *fmt, ...) { (void)fmt; }
+static int nr_logs;
+
+void vmm_log(const char *fmt, ...) { (void)fmt; nr_logs++; }
 void vmm_err(const char *fmt, ...) { (void)fmt; }
 void vmm_dbg(struct vm *vm, const char *fmt, ...) { (void)vm; (void)fmt; }
 
@@ -140,6 +142,7 @@ static int setup(void **state)
 	vm.nr_slots = 1;
 	vm.slots[0] = (struct mem_slot){ .gpa = G_BASE, .size = G_SIZE, .hva = g.ram };
 	activations = resets = notifies[0] = notifies[1] = 0;
+	nr_logs = 0;
 	nr_ioeventfds = irq_pulses = irq_level = 0;
 	dev = virtio_mmio_create(&vm, &t_ops, 1ULL << 3, NULL);
 	assert_non_null(dev);
@@ -373,6 +376,20 @@ static void test_reset_clears_everything(void **state)
 	assert_true(virtio_queue_live(dev, 0));
 }
 
+/* A guest breaking the device and resetting it in a loop: every time
+ * NEEDS_RESET, but only the first few are logged. */
+static void test_failure_log_is_bounded(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		negotiate(1ULL << 32);
+		setup_queue(0, 3, G_DESC, G_AVAIL, G_USED);
+		assert_true(rd(0x70) & VIRTIO_STATUS_NEEDS_RESET);
+		wr(0x70, 0);
+	}
+	assert_int_equal(nr_logs, 8);
+}
+
 static void test_driver_ok_without_features_ok(void **state)
 {
 	(void)state;
@@ -530,6 +547,7 @@ int main(void)
 		T(test_queue_size_above_max_needs_reset),
 		T(test_ring_outside_ram_needs_reset),
 		T(test_reset_clears_everything),
+		T(test_failure_log_is_bounded),
 		T(test_driver_ok_without_features_ok),
 		T(test_interrupt_status_and_ack),
 		T(test_irq_line_fallback),
