@@ -238,13 +238,16 @@ vmm_disk() {
 
 # --- vmm net and vsock (gzvm-run --net, --vsock-cid) ---
 # vmm_net_vsock BACKEND: a guest with a virtio-net on tap0 (created by
-# gzvm-run) and a virtio-vsock with CID 42 (host's vhost-vsock). The host
-# gives tap0 192.168.100.1/24; the guest (tests net,vsock-server,vsock-client
-# of guest-init.sh) takes 192.168.100.2, pings the host 5 times, rebinds its
-# vsock driver (a device reset, vhost stopped and set up again), echoes one
-# vsock connection on port 1234, then sends 1 MiB to the host's port 1235
-# and checks the echo. The host pings the guest 5 times and sends 1 MiB of
-# pseudo-random bytes to the guest's port 1234, checking the echo.
+# gzvm-run), one on tap1 (a persistent tap the host made and configured
+# with 192.168.101.1/24 beforehand) and a virtio-vsock with CID 42 (host's
+# vhost-vsock). The host gives tap0 192.168.100.1/24. The guest (tests
+# net,net2,vsock-rebind,vsock-server,vsock-client of guest-init.sh) finds
+# its NICs by their default MACs, takes 192.168.100.2 and 192.168.101.2,
+# pings the host 5 times on each, rebinds its vsock driver (a device
+# reset: vhost stopped and set up again), echoes one vsock connection on
+# port 1234, then sends 1 MiB to the host's port 1235 and checks the echo.
+# The host pings the guest 5 times and sends 1 MiB of pseudo-random bytes
+# to the guest's port 1234, checking the echo.
 NV_CID=42
 vmm_net_vsock() {
 	_vn=net-vsock VMM_OUT=/tmp/vmm-guest-$1-net-vsock.log
@@ -263,14 +266,18 @@ vmm_net_vsock() {
 	check "vmm: $1: --vsock-cid without /dev/vhost-vsock exits 1 naming the module" \
 		"status $_rc: $(head -n1 /tmp/vmm-novhost.txt)" \
 		[ $_rc -eq 1 -a -n "$(grep 'load the vhost_vsock module' /tmp/vmm-novhost.txt)" ]
-	echo "gzvm-test: vmm: $1: guest '$_vn', virtio-net on tap0, vsock CID $NV_CID"
+	echo "gzvm-test: vmm: $1: guest '$_vn', virtio-net on tap0 and tap1, vsock CID $NV_CID"
+	# tap1: an existing (persistent) tap, configured before the VMM starts
+	tunctl -t tap1 >/dev/null && ip addr add 192.168.101.1/24 dev tap1 && ip link set tap1 up
+	check "vmm: $1: a persistent tap1 (busybox tunctl, ip)" "could not create or configure it" \
+		[ -e /sys/class/net/tap1 ]
 	/lib/gzvm/vsock_echo server 1235 200 >/tmp/vsock-host-server.txt 2>&1 &
 	_srv=$!
 	(
 		timeout 240 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
 			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 2 \
-			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,vsock-rebind,vsock-server,vsock-client gzvmguest.end=poweroff" \
-			--net tap=tap0 --vsock-cid $NV_CID -v </dev/null >$VMM_OUT 2>&1
+			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,net2,vsock-rebind,vsock-server,vsock-client gzvmguest.end=poweroff" \
+			--net tap=tap0 --net tap=tap1 --vsock-cid $NV_CID -v </dev/null >$VMM_OUT 2>&1
 		echo "gzvm-run-status=$?" >>$VMM_OUT
 	) &
 	_pid=$!
@@ -313,7 +320,9 @@ vmm_net_vsock() {
 	VMM_RC=$(grep -o 'gzvm-run-status=[0-9]*' $VMM_OUT | cut -d= -f2)
 	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
 	check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
-		"pings the host over virtio-net, 5 of 5 answered"
+		"pings the host over virtio-net (tap0, the NIC with the first default MAC), 5 of 5 answered"
+	check_result $1 net2 "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
+		"pings the host over the existing tap1 (the NIC with the second default MAC), 5 of 5 answered"
 	_got=$(guest_result vsock-rebind)
 	check "vmm: $1: guest 'net-vsock': unbinds and binds its vsock driver (device reset, second DRIVER_OK)" \
 		"got '$_got'" [ "${_got#status=0 out=rebound virtio}" != "$_got" ]
@@ -329,19 +338,8 @@ vmm_net_vsock() {
 	check "vmm: $1: tap0 goes away with gzvm-run" "tap0 still there" [ ! -e /sys/class/net/tap0 ]
 	check "vmm: $1: net-vsock: no device asked for a reset" \
 		"$(grep -m1 'needs a reset' $VMM_OUT)" [ -z "$(grep 'needs a reset' $VMM_OUT)" ]
-	# an existing (persistent) tap, configured before the VMM starts:
-	# gzvm-run attaches to it, and leaves it there
-	if tunctl -t tap1 >/dev/null && ip addr add 192.168.100.1/24 dev tap1 && ip link set tap1 up; then
-		vmm_boot net-tap1 $1 1 net poweroff --net tap=tap1
-		check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
-			"pings the host over an existing tap (tap1), 5 of 5 answered"
-		check "vmm: $1: gzvm-run exits 0 after the net-tap1 guest" "status $VMM_RC" [ $VMM_RC -eq 0 ]
-		check "vmm: $1: the persistent tap1 is still there after gzvm-run" "no tap1" \
-			[ -e /sys/class/net/tap1 ]
-		tunctl -d tap1 >/dev/null
-	else
-		nok "vmm: $1: a persistent tap1 (busybox tunctl, ip)" "could not create or configure it"
-	fi
+	check "vmm: $1: the persistent tap1 is still there after gzvm-run" "no tap1" [ -e /sys/class/net/tap1 ]
+	tunctl -d tap1 >/dev/null
 }
 # --- end vmm net and vsock ---
 
