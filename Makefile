@@ -52,6 +52,7 @@ check: deps
 	@tools/run-suite.sh checkpatch $(RESULTS) -- tools/checkpatch.sh $(RESULTS)
 	@tools/run-suite.sh fuzz $(RESULTS) -- $(MAKE) -C tests/fuzz check RESULTS=$(RESULTS) FUZZ_SECONDS=$(FUZZ_SECONDS)
 	@tools/run-suite.sh system $(RESULTS) -- tests/system/run.sh $(RESULTS)
+	@tools/run-suite.sh demo $(RESULTS) -- tests/system/demo.sh $(RESULTS)
 	@tools/summarize.sh $(RESULTS)
 
 fuzz: deps

@@ -14,6 +14,9 @@ GZVM_GUEST_ARGS=
 # shellcheck disable=SC1091
 [ -f /lib/gzvm/run.conf ] && . /lib/gzvm/run.conf
 
+# tun and vhost_vsock, for the VMM's virtio-net and vsock
+[ -x /lib/gzvm/load-modules ] && /lib/gzvm/load-modules
+
 echo
 echo "gzvm host: $(uname -r), $(nproc) CPUs online; files in /lib/gzvm:"
 ls /lib/gzvm 2>/dev/null

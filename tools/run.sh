@@ -80,7 +80,10 @@ printf '%s\n' "GZVM_RUN_GUEST=$run_guest" "GZVM_GUEST_ARGS=\"${GZVM_GUEST_ARGS:-
 files+=("$WORK/run.conf")
 # shellcheck disable=SC2206
 [[ -n ${GZVM_RUN_FILES:-} ]] && files+=($GZVM_RUN_FILES)
+# The host gets tun and vhost_vsock (loaded by its /init) for the VMM's
+# virtio-net and vsock.
 "$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$ktag.cpio.gz" \
+	--modules "$ktag" tun,vhost_vsock \
 	"$ROOT/tools/init-shell.sh" "${files[@]}" >/dev/null
 echo "run: Ctrl-a x leaves QEMU" >&2
 exec "$ROOT/tools/board.sh" --initrd "$WORK/initramfs-$ktag.cpio.gz" "$@"

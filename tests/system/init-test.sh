@@ -73,80 +73,6 @@ vmm_boot() {
 	check "vmm: $_vb: guest '$_vn' ($_vc vCPU(s)) ran its /init to the end" \
 		"no 'gzvm-guest: done' (gzvm-run status $VMM_RC)" grep -q 'gzvm-guest: done' $VMM_OUT
 }
-# --- vmm virtio: virtio-blk, virtio-console, virtio-rng in a real guest ---
-# vmm_virtio BACKEND: boot tests/system/guest-virtio.sh with a read-only
-# disk of a known pattern, a zeroed read-write disk, --rng and
-# --console virtio fed one line on stdin; compare what the guest reports
-# with the host's own view, and the read-write image after gzvm-run exited.
-vmm_virtio() {
-	_vi=/lib/gzvm/guest-virtio-initramfs.cpio.gz
-	if [ ! -f $_vi ]; then
-		nok "vmm: $1: virtio guest initramfs in /lib/gzvm" "no $_vi"
-		return
-	fi
-	_ro=/tmp/virtio-ro.img _rw=/tmp/virtio-rw.img _out=/tmp/vmm-virtio-$1.log
-	yes gzvm-virtio-pattern | head -c 1048576 >$_ro
-	dd if=/dev/zero of=$_rw bs=1024 count=2048 2>/dev/null
-	_want=$(sha256sum <$_ro | cut -d' ' -f1)
-	echo "gzvm-test: vmm: booting the virtio guest on $1"
-	# stdin: a FIFO that gets its line once the guest wrote on hvc0, i.e.
-	# after virtio_console's probe (the driver drops input for a port it
-	# has not registered yet), as a user types after seeing a prompt
-	rm -f /tmp/virtio-in $_out
-	mkfifo /tmp/virtio-in
-	(
-		_i=0
-		while ! grep -q hvc0-says-hello $_out 2>/dev/null && [ $_i -lt 1200 ]; do
-			sleep 0.2
-			_i=$((_i + 1))
-		done
-		echo host-says-ping
-	) >/tmp/virtio-in &
-	# live on the console (run.sh ends a boot whose console is silent too long)
-	{
-		timeout 240 /lib/gzvm/gzvm-run --backend $1 \
-			--kernel /lib/gzvm/guest-Image --initrd $_vi --memory 256M --cpus 2 \
-			--cmdline "console=ttyAMA0 quiet panic=-1" --console virtio \
-			--disk $_ro,ro --disk $_rw --rng -v </tmp/virtio-in 2>&1
-		echo "gzvm-run-status=$?"
-	} | tee $_out | sed 's/^/vmm-virtio: /'
-	kill $! 2>/dev/null
-	rm -f /tmp/virtio-in
-	_rc=$(grep -o 'gzvm-run-status=[0-9]*' $_out | cut -d= -f2)
-	check "vmm: $1: virtio guest powered off, gzvm-run exits 0" "status $_rc" [ "$_rc" = 0 ]
-	_got=$(grep -o 'gzvm-virtio: vda sha256=[0-9a-f]*' $_out)
-	check "vmm: $1: virtio-blk: the guest reads the read-only disk (sha256)" \
-		"got '$_got', want $_want" [ "$_got" = "gzvm-virtio: vda sha256=$_want" ]
-	_got=$(grep -o 'gzvm-virtio: vda size=[0-9]* ro=[0-9]*' $_out)
-	check "vmm: $1: virtio-blk: capacity 2048 sectors, read-only flag" "got '$_got'" \
-		[ "$_got" = "gzvm-virtio: vda size=2048 ro=1" ]
-	check "vmm: $1: virtio-blk: GET_ID gives the image's name as serial" \
-		"$(grep -o 'gzvm-virtio: vda serial=.*' $_out)" \
-		grep -q 'gzvm-virtio: vda serial=virtio-ro.img' $_out
-	check "vmm: $1: virtio-blk: a write to the read-only disk is refused" \
-		"$(grep -o 'gzvm-virtio: vda write=.*' $_out)" grep -q 'gzvm-virtio: vda write=refused' $_out
-	_got=$(dd if=$_rw bs=512 skip=8 count=1 2>/dev/null | head -n1)
-	check "vmm: $1: virtio-blk: the guest's line is at sector 8 of the read-write image" \
-		"got '$_got'" [ "$_got" = gzvm-virtio-written ]
-	_got=$(dd if=$_rw bs=4096 skip=128 count=64 2>/dev/null | sha256sum | cut -d' ' -f1)
-	_want=$(dd if=$_ro bs=4096 count=64 2>/dev/null | sha256sum | cut -d' ' -f1)
-	check "vmm: $1: virtio-blk: 256 KiB copied by the guest from vda to vdb match" \
-		"got $_got, want $_want" [ "$_got" = "$_want" ]
-	check "vmm: $1: virtio-rng: the guest's current hwrng is virtio_rng.0" \
-		"$(grep -o 'gzvm-virtio: hwrng .*' $_out | tr -d '\r' | tr '\n' ' ')" \
-		grep -q 'gzvm-virtio: hwrng current=virtio_rng.0' $_out
-	_got=$(grep -o 'gzvm-virtio: hwrng bytes=[0-9]*' $_out)
-	check "vmm: $1: virtio-rng: a 4096-byte read of /dev/hwrng gets 4096 bytes" "got '$_got'" \
-		[ "$_got" = 'gzvm-virtio: hwrng bytes=4096' ]
-	check "vmm: $1: virtio-console: the guest's hvc0 output reaches stdout" \
-		"no 'hvc0-says-hello'" grep -q 'hvc0-says-hello' $_out
-	check "vmm: $1: virtio-console: the guest reads the host's stdin line on hvc0" \
-		"$(grep -o 'gzvm-virtio: hvc0 .*' $_out)" grep -q "gzvm-virtio: hvc0 read 'host-says-ping'" $_out
-	check "vmm: $1: virtio: no device asked for a reset" \
-		"$(grep -m1 'needs a reset' $_out)" [ -z "$(grep 'needs a reset' $_out)" ]
-	rm -f $_ro $_rw
-}
-# --- end vmm virtio ---
 
 # guest_result TEST: "status=N out=..." of TEST in the last guest's output
 guest_result() {
@@ -235,6 +161,81 @@ vmm_disk() {
 	rm -f $disk
 }
 # --- end vmm disk ---
+
+# --- vmm virtio: virtio-blk, virtio-console, virtio-rng in a real guest ---
+# vmm_virtio BACKEND: boot tests/system/guest-virtio.sh with a read-only
+# disk of a known pattern, a zeroed read-write disk, --rng and
+# --console virtio fed one line on stdin; compare what the guest reports
+# with the host's own view, and the read-write image after gzvm-run exited.
+vmm_virtio() {
+	_vi=/lib/gzvm/guest-virtio-initramfs.cpio.gz
+	if [ ! -f $_vi ]; then
+		nok "vmm: $1: virtio guest initramfs in /lib/gzvm" "no $_vi"
+		return
+	fi
+	_ro=/tmp/virtio-ro.img _rw=/tmp/virtio-rw.img _out=/tmp/vmm-virtio-$1.log
+	yes gzvm-virtio-pattern | head -c 1048576 >$_ro
+	dd if=/dev/zero of=$_rw bs=1024 count=2048 2>/dev/null
+	_want=$(sha256sum <$_ro | cut -d' ' -f1)
+	echo "gzvm-test: vmm: booting the virtio guest on $1"
+	# stdin: a FIFO that gets its line once the guest wrote on hvc0, i.e.
+	# after virtio_console's probe (the driver drops input for a port it
+	# has not registered yet), as a user types after seeing a prompt
+	rm -f /tmp/virtio-in $_out
+	mkfifo /tmp/virtio-in
+	(
+		_i=0
+		while ! grep -q hvc0-says-hello $_out 2>/dev/null && [ $_i -lt 1200 ]; do
+			sleep 0.2
+			_i=$((_i + 1))
+		done
+		echo host-says-ping
+	) >/tmp/virtio-in &
+	# live on the console (run.sh ends a boot whose console is silent too long)
+	{
+		timeout 240 /lib/gzvm/gzvm-run --backend $1 \
+			--kernel /lib/gzvm/guest-Image --initrd $_vi --memory 256M --cpus 2 \
+			--cmdline "console=ttyAMA0 quiet panic=-1" --console virtio \
+			--disk $_ro,ro --disk $_rw --rng -v </tmp/virtio-in 2>&1
+		echo "gzvm-run-status=$?"
+	} | tee $_out | sed 's/^/vmm-virtio: /'
+	kill $! 2>/dev/null
+	rm -f /tmp/virtio-in
+	_rc=$(grep -o 'gzvm-run-status=[0-9]*' $_out | cut -d= -f2)
+	check "vmm: $1: virtio guest powered off, gzvm-run exits 0" "status $_rc" [ "$_rc" = 0 ]
+	_got=$(grep -o 'gzvm-virtio: vda sha256=[0-9a-f]*' $_out)
+	check "vmm: $1: virtio-blk: the guest reads the read-only disk (sha256)" \
+		"got '$_got', want $_want" [ "$_got" = "gzvm-virtio: vda sha256=$_want" ]
+	_got=$(grep -o 'gzvm-virtio: vda size=[0-9]* ro=[0-9]*' $_out)
+	check "vmm: $1: virtio-blk: capacity 2048 sectors, read-only flag" "got '$_got'" \
+		[ "$_got" = "gzvm-virtio: vda size=2048 ro=1" ]
+	check "vmm: $1: virtio-blk: GET_ID gives the image's name as serial" \
+		"$(grep -o 'gzvm-virtio: vda serial=.*' $_out)" \
+		grep -q 'gzvm-virtio: vda serial=virtio-ro.img' $_out
+	check "vmm: $1: virtio-blk: a write to the read-only disk is refused" \
+		"$(grep -o 'gzvm-virtio: vda write=.*' $_out)" grep -q 'gzvm-virtio: vda write=refused' $_out
+	_got=$(dd if=$_rw bs=512 skip=8 count=1 2>/dev/null | head -n1)
+	check "vmm: $1: virtio-blk: the guest's line is at sector 8 of the read-write image" \
+		"got '$_got'" [ "$_got" = gzvm-virtio-written ]
+	_got=$(dd if=$_rw bs=4096 skip=128 count=64 2>/dev/null | sha256sum | cut -d' ' -f1)
+	_want=$(dd if=$_ro bs=4096 count=64 2>/dev/null | sha256sum | cut -d' ' -f1)
+	check "vmm: $1: virtio-blk: 256 KiB copied by the guest from vda to vdb match" \
+		"got $_got, want $_want" [ "$_got" = "$_want" ]
+	check "vmm: $1: virtio-rng: the guest's current hwrng is virtio_rng.0" \
+		"$(grep -o 'gzvm-virtio: hwrng .*' $_out | tr -d '\r' | tr '\n' ' ')" \
+		grep -q 'gzvm-virtio: hwrng current=virtio_rng.0' $_out
+	_got=$(grep -o 'gzvm-virtio: hwrng bytes=[0-9]*' $_out)
+	check "vmm: $1: virtio-rng: a 4096-byte read of /dev/hwrng gets 4096 bytes" "got '$_got'" \
+		[ "$_got" = 'gzvm-virtio: hwrng bytes=4096' ]
+	check "vmm: $1: virtio-console: the guest's hvc0 output reaches stdout" \
+		"no 'hvc0-says-hello'" grep -q 'hvc0-says-hello' $_out
+	check "vmm: $1: virtio-console: the guest reads the host's stdin line on hvc0" \
+		"$(grep -o 'gzvm-virtio: hvc0 .*' $_out)" grep -q "gzvm-virtio: hvc0 read 'host-says-ping'" $_out
+	check "vmm: $1: virtio: no device asked for a reset" \
+		"$(grep -m1 'needs a reset' $_out)" [ -z "$(grep 'needs a reset' $_out)" ]
+	rm -f $_ro $_rw
+}
+# --- end vmm virtio ---
 
 # --- vmm net and vsock (gzvm-run --net, --vsock-cid) ---
 # vmm_net_vsock BACKEND: a guest with a virtio-net on tap0 (created by
@@ -342,15 +343,14 @@ vmm_net_vsock() {
 	tunctl -d tap1 >/dev/null
 }
 # --- end vmm net and vsock ---
-
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
 	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
 		host_modules
 		vmm_guests kvm
-		vmm_virtio kvm	# vmm virtio
 		vmm_disk kvm
+		vmm_virtio kvm	# vmm virtio
 		vmm_net_vsock kvm	# vmm net and vsock
 	else
 		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
@@ -583,8 +583,8 @@ if [ -f $GZKO ]; then
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		host_modules
 		vmm_guests gzvm
-		vmm_virtio gzvm	# vmm virtio
 		vmm_disk gzvm
+		vmm_virtio gzvm	# vmm virtio
 		vmm_net_vsock gzvm	# vmm net and vsock
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)

@@ -11,8 +11,8 @@
 # and max-smp4-k61-reboot a72-smp2-k61-reboot (reboot -f with -no-reboot);
 # max-smp4-k61-kvm: the host at EL2 without the hypervisor, booting the
 # VMM's Linux guests on /dev/kvm (gzvm-run --backend kvm) only.
-# demo: `make run` driven from a script (tests/system/demo.sh: the guest's
-# shell, its disk, poweroff back to the host, a second guest).
+# demo: `make run` driven from a script (tests/system/demo.sh, which make
+# check runs as a suite of its own), on request only.
 #
 # Environment:
 #   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
@@ -37,7 +37,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RESULTS=$(realpath -m "$1")
 shift
 ALL_CONFIGS=(max-smp4-k61 a72-smp2-k61 max-smp4-k612 max-smp4-k61-reboot a72-smp2-k61-reboot
-	max-smp4-k61-kvm demo)
+	max-smp4-k61-kvm)
 CONFIGS=("$@")
 [[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=("${ALL_CONFIGS[@]}")
 
