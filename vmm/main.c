@@ -60,8 +60,12 @@ static const char usage_text[] =
 "      --disk FILE[,ro]    a virtio-blk disk on a raw image (repeatable, up to\n"
 "                          4: vda, vdb, ...); ,ro: read-only\n"
 "      --rng               a virtio-rng fed from getrandom()\n"
-"      --net tap=NAME      virtio-net on a tap   (not implemented yet)\n"
-"      --vsock-cid CID     virtio-vsock          (not implemented yet)\n"
+"      --net tap=NAME[,mac=xx:xx:xx:xx:xx:xx]\n"
+"                          a virtio-net on tap NAME (attached if it exists,\n"
+"                          else created for the VM's lifetime); default MAC\n"
+"                          02:67:7a:76:6d:0N for the Nth --net (up to 4)\n"
+"      --vsock-cid CID     a virtio-vsock with guest CID CID (>= 3) through\n"
+"                          the host's /dev/vhost-vsock (module vhost_vsock)\n"
 "      --protected         protected VM          (not implemented yet)\n"
 "  -v, --verbose           more messages on stderr\n"
 "  -h, --help              this text\n"
@@ -192,6 +196,28 @@ static uint64_t parse_u64(const char *opt, const char *s)
 	return v;
 }
 
+static void add_net(struct config *cfg, const char *spec)
+{
+	struct net_spec ns;
+	const char *why;
+
+	if (cfg->nr_nets == MAX_NETS)
+		usage_error("--net: at most %d interfaces", MAX_NETS);
+	if (net_spec_parse(spec, cfg->nr_nets, &ns, &why))
+		usage_error("--net %s: %s", spec, why);
+	cfg->nets[cfg->nr_nets++] = spec;
+}
+
+/* 0-2 are the hypervisor, local and host; U32_MAX is VMADDR_CID_ANY */
+static uint64_t parse_cid(const char *s)
+{
+	uint64_t cid = parse_u64("--vsock-cid", s);
+
+	if (cid < 3 || cid >= 0xffffffffULL)
+		usage_error("--vsock-cid: %s is not a guest CID (3 to 4294967294)", s);
+	return cid;
+}
+
 enum {
 	OPT_BACKEND = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_CONSOLE, OPT_DTB_OUT,
 	OPT_TIME_MARKER, OPT_DISK, OPT_NET, OPT_VSOCK, OPT_PROTECTED, OPT_RNG,
@@ -278,8 +304,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->disks[cfg->nr_disks++] = optarg;
 			break;
 		case OPT_RNG: cfg->rng = true; break;
-		case OPT_NET: usage_error("--net: virtio-net is not implemented yet");
-		case OPT_VSOCK: usage_error("--vsock-cid: virtio-vsock is not implemented yet");
+		case OPT_NET: add_net(cfg, optarg); break;
+		case OPT_VSOCK: cfg->vsock_cid = parse_cid(optarg); break;
 		case OPT_BIOS: cfg->bios = optarg; break;
 		case OPT_BIOS_VARS: cfg->bios_vars = optarg; break;
 		case OPT_PROTECTED: usage_error("--protected: protected VMs are not implemented yet");
@@ -347,6 +373,11 @@ static int create_virtio_devices(struct vm *vm)
 		if (virtio_blk_create(vm, cfg->disks[i]))
 			return -1;
 	if (cfg->rng && virtio_rng_create(vm))
+		return -1;
+	for (int i = 0; i < cfg->nr_nets; i++)
+		if (virtio_net_create(vm, cfg->nets[i], i))
+			return -1;
+	if (cfg->vsock_cid && virtio_vsock_create(vm, cfg->vsock_cid))
 		return -1;
 	return 0;
 }

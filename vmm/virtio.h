@@ -180,6 +180,13 @@ struct virtio_dev_ops {
 	void (*reset)(struct virtio_dev *d);
 	/* The VMM is done with the device: close its files, free priv.  May be NULL. */
 	void (*release)(struct virtio_dev *d);
+	/*
+	 * The kernel (vhost) signals used buffers on the call eventfd itself, so
+	 * the transport never learns of them: InterruptStatus then reads with
+	 * VIRTIO_INT_USED set while the device is live (Linux's vm_interrupt
+	 * returns IRQ_NONE on a status of 0 and would never look at the rings).
+	 */
+	bool used_irq_external;
 };
 
 /* One queue as the transport keeps it. */
@@ -280,5 +287,23 @@ int virtio_console_create(struct vm *vm);
 int virtio_console_create_fds(struct vm *vm, int in_fd, int out_fd);
 /* virtio_rng.c: --rng */
 int virtio_rng_create(struct vm *vm);
+
+/* virtio_net.c: --net tap=NAME[,mac=xx:xx:xx:xx:xx:xx] */
+struct net_spec {
+	char ifname[16];	/* IFNAMSIZ */
+	uint8_t mac[6];
+};
+/*
+ * Parse a --net argument; the default MAC is 02:67:7a:76:6d:(index + 1).
+ * Returns 0, or -1 with *why set.
+ */
+int net_spec_parse(const char *spec, int index, struct net_spec *ns, const char **why);
+/* The index-th --net: open (or create) the tap and add the device. */
+int virtio_net_create(struct vm *vm, const char *spec, int index);
+/* The device on an open fd with the tap's semantics (frames with a 12-byte vnet header). */
+int virtio_net_create_fd(struct vm *vm, int tap_fd, const char *ifname, const uint8_t mac[6]);
+
+/* virtio_vsock.c: --vsock-cid CID, through /dev/vhost-vsock */
+int virtio_vsock_create(struct vm *vm, uint64_t cid);
 
 #endif

@@ -299,7 +299,9 @@ static uint32_t read_reg(struct virtio_dev *d, uint64_t off)
 	case REG_DEV_FEATURES:
 		return d->dev_features_sel > 1 ? 0 :
 		       (uint32_t)(offered_features(d) >> (32 * d->dev_features_sel));
-	case REG_INT_STATUS: return d->int_status;
+	case REG_INT_STATUS:
+		return d->int_status |
+		       (d->live && d->ops->used_irq_external ? VIRTIO_INT_USED : 0);
 	case REG_STATUS: return d->status;
 	case REG_CONFIG_GEN: return d->config_generation;
 	case REG_SHM_LEN_LO: case REG_SHM_LEN_HI:

@@ -142,6 +142,7 @@ struct mmio_dev {
 
 #define MAX_MMIO_DEVS	32
 #define MAX_DISKS	4
+#define MAX_NETS	4
 #define MAX_VIRTIO_DEVS	16	/* VIRTIO_MMIO_MAX_DEVS */
 
 struct config {
@@ -158,6 +159,9 @@ struct config {
 	const char *disks[MAX_DISKS];	/* --disk FILE[,ro] */
 	int nr_disks;
 	bool rng;		/* --rng */
+	const char *nets[MAX_NETS];	/* --net tap=NAME[,mac=..] */
+	int nr_nets;
+	uint64_t vsock_cid;	/* --vsock-cid; 0: no vsock */
 	const char *dtb_out;	/* write the DTB here too */
 	const char *time_marker;
 	const char *bios;	/* firmware for flash bank 0 (firmware.c) */

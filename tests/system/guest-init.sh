@@ -24,6 +24,17 @@
 #   disk-ro     /dev/vda is a read-only disk: a write to the device must
 #               fail (out=refused) and a read-write mount must not succeed
 #               (out=refused,mount-ro); out=WROTE if anything got through
+#   net         (vmm_net_vsock) the NIC with MAC 02:67:7a:76:6d:01 takes
+#               192.168.100.2/24; once the host (192.168.100.1 on tap0)
+#               answers, 5 pings: out= their summary
+#   net2        the same on the NIC with MAC ...:02, 192.168.101.2 (tap1)
+#   vsock-rebind  (vmm_net_vsock) unbind the vsock driver from its virtio
+#               device and bind it again (a device reset and a second
+#               DRIVER_OK with new rings): out=rebound virtioN
+#   vsock-server  (vmm_net_vsock) echo one vsock connection on port 1234
+#               (/lib/gzvm/vsock_echo): out=vsock_echo: echoed N bytes
+#   vsock-client  (vmm_net_vsock) send 1 MiB to the host's (CID 2) vsock
+#               port 1235 and check the echo: out=vsock_echo: OK ...
 # Output of the commands other than the first line goes to the console
 # prefixed "gzvm-guest: | ", so that a failure can be understood.
 echo "gzvm-guest: /init running, uptime $(cut -d' ' -f1 /proc/uptime) s"
@@ -117,10 +128,77 @@ t_disk_ro() {
 	echo "$_r"
 }
 
+# --- net and vsock (vmm_net_vsock in init-test.sh) ---
+# net_if MAC: the interface with that MAC address (what the VMM's config says)
+net_if() {
+	for _f in /sys/class/net/*; do
+		[ "$(cat "$_f/address")" = "$1" ] && { echo "${_f##*/}"; return 0; }
+	done
+	return 1
+}
+# ping_host N: the NIC with MAC 02:67:7a:76:6d:0N (gzvm-run's default for
+# its Nth --net) takes 192.168.10(N-1).2/24, waits until .1 (the host's
+# side of the tap) answers, then pings it 5 times
+ping_host() {
+	_mac=02:67:7a:76:6d:0$1 _net=192.168.$((99 + $1))
+	/lib/gzvm/load-modules || return 1
+	_i=0
+	until _if=$(net_if $_mac); do
+		_i=$((_i + 1))
+		[ $_i -lt 50 ] || { echo "no interface with MAC $_mac"; return 1; }
+		sleep 0.1
+	done
+	ip addr add $_net.2/24 dev "$_if" && ip link set "$_if" up || return 1
+	# the host may configure its side while we boot: wait until it answers
+	_i=0
+	until ping -c 1 -W 1 $_net.1 >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 60 ] || { echo "no answer from $_net.1 on $_if for 60 s"; return 1; }
+	done
+	ping -c 5 $_net.1 >/tmp/ping.txt 2>&1
+	_s=$?
+	grep 'packets transmitted' /tmp/ping.txt
+	echo "$_if, MAC $_mac"
+	cat /tmp/ping.txt
+	return $_s
+}
+t_net() { ping_host 1; }
+t_net2() { ping_host 2; }
+t_vsock_server() {
+	/lib/gzvm/load-modules || return 1
+	/lib/gzvm/vsock_echo server 1234 150 >/tmp/vsock.txt 2>&1
+	_s=$?
+	grep 'echoed' /tmp/vsock.txt || echo "no echo"
+	cat /tmp/vsock.txt
+	return $_s
+}
+VSOCK_DRV=/sys/bus/virtio/drivers/vmw_vsock_virtio_transport
+t_vsock_rebind() {
+	/lib/gzvm/load-modules || return 1
+	for _d in /sys/bus/virtio/devices/*; do
+		[ "$(cat "$_d/device")" = 0x0013 ] || continue
+		_n=${_d##*/}
+		echo "$_n" >$VSOCK_DRV/unbind || return 1
+		[ ! -e "$VSOCK_DRV/$_n" ] || { echo "$_n still bound"; return 1; }
+		echo "$_n" >$VSOCK_DRV/bind || return 1
+		[ -e "$VSOCK_DRV/$_n" ] || { echo "$_n not bound again"; return 1; }
+		echo "rebound $_n"
+		return 0
+	done
+	echo "no virtio device with id 0x0013 (vsock)"
+	return 1
+}
+t_vsock_client() {
+	/lib/gzvm/load-modules || return 1
+	/lib/gzvm/vsock_echo client 2 1235 1048576 30
+}
+# --- end net and vsock ---
+
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules) run "$t" "t_$t" ;;
 	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
+	net | net2 | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac
 done

@@ -347,6 +347,113 @@ vmm_virtio() {
 	rm -f $_ro $_rw
 }
 # --- end vmm virtio ---
+
+# --- vmm net and vsock (gzvm-run --net, --vsock-cid) ---
+# vmm_net_vsock BACKEND: a guest with a virtio-net on tap0 (created by
+# gzvm-run), one on tap1 (a persistent tap the host made and configured
+# with 192.168.101.1/24 beforehand) and a virtio-vsock with CID 42 (host's
+# vhost-vsock). The host gives tap0 192.168.100.1/24. The guest (tests
+# net,net2,vsock-rebind,vsock-server,vsock-client of guest-init.sh) finds
+# its NICs by their default MACs, takes 192.168.100.2 and 192.168.101.2,
+# pings the host 5 times on each, rebinds its vsock driver (a device
+# reset: vhost stopped and set up again), echoes one vsock connection on
+# port 1234, then sends 1 MiB to the host's port 1235 and checks the echo.
+# The host pings the guest 5 times and sends 1 MiB of pseudo-random bytes
+# to the guest's port 1234, checking the echo.
+NV_CID=42
+vmm_net_vsock() {
+	_vn=net-vsock VMM_OUT=/tmp/vmm-guest-$1-net-vsock.log
+	# bad --net: a usage error (2) before anything starts
+	/lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image --net tap=tap9,mac=01:00:5e:00:00:01 \
+		</dev/null >/tmp/vmm-net.txt 2>&1
+	_rc=$?
+	check "vmm: $1: --net with a multicast MAC is a usage error (2)" \
+		"status $_rc: $(head -n1 /tmp/vmm-net.txt)" [ $_rc -eq 2 -a -n "$(grep 'mac=' /tmp/vmm-net.txt)" ]
+	# no /dev/vhost-vsock (hidden for a moment, while no VMM runs): status 1 and what to load
+	mv /dev/vhost-vsock /dev/vhost-vsock.hidden
+	timeout 60 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+		--vsock-cid 43 </dev/null >/tmp/vmm-novhost.txt 2>&1
+	_rc=$?
+	mv /dev/vhost-vsock.hidden /dev/vhost-vsock
+	check "vmm: $1: --vsock-cid without /dev/vhost-vsock exits 1 naming the module" \
+		"status $_rc: $(head -n1 /tmp/vmm-novhost.txt)" \
+		[ $_rc -eq 1 -a -n "$(grep 'load the vhost_vsock module' /tmp/vmm-novhost.txt)" ]
+	echo "gzvm-test: vmm: $1: guest '$_vn', virtio-net on tap0 and tap1, vsock CID $NV_CID"
+	# tap1: an existing (persistent) tap, configured before the VMM starts
+	tunctl -t tap1 >/dev/null && ip addr add 192.168.101.1/24 dev tap1 && ip link set tap1 up
+	check "vmm: $1: a persistent tap1 (busybox tunctl, ip)" "could not create or configure it" \
+		[ -e /sys/class/net/tap1 ]
+	/lib/gzvm/vsock_echo server 1235 200 >/tmp/vsock-host-server.txt 2>&1 &
+	_srv=$!
+	(
+		timeout 240 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 2 \
+			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=net,net2,vsock-rebind,vsock-server,vsock-client gzvmguest.end=poweroff" \
+			--net tap=tap0 --net tap=tap1 --vsock-cid $NV_CID -v </dev/null >$VMM_OUT 2>&1
+		echo "gzvm-run-status=$?" >>$VMM_OUT
+	) &
+	_pid=$!
+	_i=0
+	while [ ! -e /sys/class/net/tap0 ] && [ $_i -lt 300 ] && kill -0 $_pid 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	check "vmm: $1: gzvm-run --net tap=tap0 creates the tap tap0" "no tap0" [ -e /sys/class/net/tap0 ]
+	ip addr add 192.168.100.1/24 dev tap0 && ip link set tap0 up
+	# the same CID for a second VM: refused at start, with a reason (once
+	# the first has it: -v logs its vsock device right after the tap)
+	_i=0
+	while ! grep -q 'virtio-vsock: guest CID' $VMM_OUT && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	timeout 60 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
+		--vsock-cid $NV_CID </dev/null >/tmp/vmm-cid.txt 2>&1
+	_rc=$?
+	check "vmm: $1: a second gzvm-run with the same --vsock-cid exits 1 ('another VM has it')" \
+		"status $_rc: $(head -n1 /tmp/vmm-cid.txt)" [ $_rc -eq 1 -a -n "$(grep 'another VM has it' /tmp/vmm-cid.txt)" ]
+	# the guest answers once it booted and configured eth0
+	_i=0
+	until ping -c 1 -W 1 192.168.100.2 >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 150 ] && kill -0 $_pid 2>/dev/null || break
+	done
+	_got=$(ping -c 5 192.168.100.2 2>&1 | grep 'packets transmitted')
+	check "vmm: $1: the host pings the guest over virtio-net, 5 of 5 answered" "got '$_got'" \
+		[ "$_got" = "5 packets transmitted, 5 packets received, 0% packet loss" ]
+	_got=$(/lib/gzvm/vsock_echo client $NV_CID 1234 1048576 120 2>&1)
+	echo "gzvm-test: vmm: $1: host -> guest vsock: $_got"
+	check "vmm: $1: 1 MiB sent to the guest's vsock port 1234 comes back intact" "got '$_got'" \
+		[ "${_got#vsock_echo: OK 1048576 bytes }" != "$_got" ]
+	wait $_pid
+	kill $_srv 2>/dev/null
+	wait $_srv
+	_srv_out=$(cat /tmp/vsock-host-server.txt | tr '\n' ' ')
+	VMM_RC=$(grep -o 'gzvm-run-status=[0-9]*' $VMM_OUT | cut -d= -f2)
+	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
+	check_result $1 net "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
+		"pings the host over virtio-net (tap0, the NIC with the first default MAC), 5 of 5 answered"
+	check_result $1 net2 "status=0 out=5 packets transmitted, 5 packets received, 0% packet loss" \
+		"pings the host over the existing tap1 (the NIC with the second default MAC), 5 of 5 answered"
+	_got=$(guest_result vsock-rebind)
+	check "vmm: $1: guest 'net-vsock': unbinds and binds its vsock driver (device reset, second DRIVER_OK)" \
+		"got '$_got'" [ "${_got#status=0 out=rebound virtio}" != "$_got" ]
+	check_result $1 vsock-server "status=0 out=vsock_echo: echoed 1048576 bytes" \
+		"echoes the host's 1 MiB on vsock port 1234"
+	_got=$(guest_result vsock-client)
+	echo "gzvm-test: vmm: $1: guest -> host vsock: $_got"
+	check "vmm: $1: guest 'net-vsock': 1 MiB sent to the host's (CID 2) vsock port 1235 comes back intact" \
+		"got '$_got', host server: $_srv_out" [ "${_got#status=0 out=vsock_echo: OK 1048576 bytes }" != "$_got" ]
+	check "vmm: $1: the host's vsock server echoed the guest's 1 MiB" "$_srv_out" \
+		grep -q 'echoed 1048576 bytes' /tmp/vsock-host-server.txt
+	check "vmm: $1: gzvm-run exits 0 after the net-vsock guest" "status $VMM_RC" [ "$VMM_RC" = 0 ]
+	check "vmm: $1: tap0 goes away with gzvm-run" "tap0 still there" [ ! -e /sys/class/net/tap0 ]
+	check "vmm: $1: net-vsock: no device asked for a reset" \
+		"$(grep -m1 'needs a reset' $VMM_OUT)" [ -z "$(grep 'needs a reset' $VMM_OUT)" ]
+	check "vmm: $1: the persistent tap1 is still there after gzvm-run" "no tap1" [ -e /sys/class/net/tap1 ]
+	tunctl -d tap1 >/dev/null
+}
+# --- end vmm net and vsock ---
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
@@ -356,6 +463,7 @@ if [ "$MODE" = kvm ]; then
 		[ "$FIRMWARE" = 1 ] && vmm_firmware kvm	# vmm firmware
 		vmm_disk kvm
 		vmm_virtio kvm	# vmm virtio
+		vmm_net_vsock kvm	# vmm net and vsock
 	else
 		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
 			"$(ls /dev/kvm /lib/gzvm 2>&1 | tr '\n' ' ')"
@@ -590,6 +698,7 @@ if [ -f $GZKO ]; then
 		[ "$FIRMWARE" = 1 ] && vmm_firmware gzvm	# vmm firmware
 		vmm_disk gzvm
 		vmm_virtio gzvm	# vmm virtio
+		vmm_net_vsock gzvm	# vmm net and vsock
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \

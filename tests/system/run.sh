@@ -87,6 +87,16 @@ else
 fi
 # --- end selftests ---
 
+# --- vmm net and vsock: tests/system/vsock_echo.c (host and guest), built once ---
+VSOCK_ECHO=$WORK/vsock_echo
+if ! aarch64-linux-gnu-gcc -static -O2 -std=c11 -Wall -Wextra -Werror -o "$VSOCK_ECHO" \
+	"$ROOT/tests/system/vsock_echo.c" >"$WORK/vsock_echo.log" 2>&1; then
+	echo "system: building vsock_echo failed:" >&2
+	cat "$WORK/vsock_echo.log" >&2
+	VSOCK_ECHO=
+fi
+# --- end vmm net and vsock ---
+
 # --- vmm (gzvm-run) and its Linux guests' files, built once ---
 # The guest's initramfs (per kernel: its modules) runs guest-init.sh with
 # a known file whose digest under guest-init.sh's "cmd" pipeline is
@@ -117,13 +127,13 @@ vmm_files() {
 		cp "${!var}" "$GDIR/$1/guest-Image"
 	if ! "$ROOT/tools/mkinitramfs.sh" -o "$GDIR/$1/guest-initramfs.cpio.gz" \
 		--modules "$1" "$GUEST_MODULES" "$ROOT/tests/system/guest-init.sh" \
-		"$GDIR/files/known.txt" >>"$WORK/vmm.log" 2>&1; then
+		"$GDIR/files/known.txt" ${VSOCK_ECHO:+"$VSOCK_ECHO"} >>"$WORK/vmm.log" 2>&1; then
 		echo "system: building the guest initramfs for $1 failed:" >&2
 		cat "$WORK/vmm.log" >&2
 		return 0
 	fi
 	echo "$VMM" "$GDIR/$1/guest-initramfs.cpio.gz" "$GDIR/$1/guest-Image" \
-		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4"
+		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4" $VSOCK_ECHO
 }
 # shellcheck disable=SC1091
 . "$ROOT/build/deps/deps.env"
