@@ -47,6 +47,15 @@ struct flash_bank {
 };
 
 static struct flash_bank bank1;
+static uint8_t *bank0_mem;	/* the firmware, for firmware_rom_hva */
+
+const void *firmware_rom_hva(uint64_t gpa, uint64_t len)
+{
+	_Static_assert(FLASH_BANK0_BASE == 0, "bank 0 starts at 0");
+	if (!bank0_mem || gpa >= FLASH_BANK_SIZE || len > FLASH_BANK_SIZE - gpa)
+		return NULL;
+	return bank0_mem + gpa;
+}
 
 /* An anonymous mapping between two PROT_NONE guard pages (see memory.c). */
 static void *map_guarded(uint64_t size)
@@ -201,12 +210,8 @@ static int load_bank0(struct vm *vm)
 			(unsigned long long)FLASH_BANK0_BASE, strerror(-r));
 		return -1;
 	}
-	/* guest memory like RAM: gpa_to_hva finds it (mmio_nisv.c fetches code there) */
-	if (vm->nr_slots < (int)(sizeof(vm->slots) / sizeof(vm->slots[0])))
-		vm->slots[vm->nr_slots++] = (struct mem_slot){
-			.gpa = FLASH_BANK0_BASE, .size = FLASH_BANK_SIZE, .hva = mem,
-			.map_base = mem - GUARD, .map_size = FLASH_BANK_SIZE + 2 * GUARD,
-		};
+	/* not in vm->slots: those are the RAM devices may DMA into; a ROM is not */
+	bank0_mem = mem;
 	vmm_dbg(vm, "firmware: %llu bytes at 0x%llx (%s)", (unsigned long long)len,
 		(unsigned long long)FLASH_BANK0_BASE,
 		vm->be->set_rom ? "read-only memslot" : "RAM memslot");

@@ -108,6 +108,8 @@ int mmio_emulate_nisv(struct vcpu *v, uint64_t ipa, uint64_t pc, char *why, size
 		return -1;
 	}
 	code = gpa_to_hva(vm, pc, 4);
+	if (!code)
+		code = firmware_rom_hva(pc, 4);	/* U-Boot before relocation runs there */
 	if (!code || !insn_decode_ldst(*code, &d)) {
 		snprintf(why, why_len, "no syndrome, and the instruction at 0x%llx (%s) is not a "
 			 "general-register load/store the VMM emulates",

@@ -216,6 +216,8 @@ int load_initrd(struct vm *vm);
 
 /* firmware.c: --bios, the flash banks; sets the entry and the DTB slot */
 int firmware_load(struct vm *vm);
+/* Where [gpa, gpa + len) of the firmware bank is in the VMM, or NULL (code fetches) */
+const void *firmware_rom_hva(uint64_t gpa, uint64_t len);
 
 /* fdt.c */
 int build_fdt(struct vm *vm, void *buf, size_t bufsize);
