@@ -6,7 +6,7 @@
 #   tools/setup.sh [--force]
 #
 # System-wide (apt-get install): the cross toolchain, QEMU, dtc/libfdt,
-# cmocka, clang, gdb-multiarch, cpio, xz and the native (amd64)
+# cmocka, clang, gdb-multiarch, cpio, xz, gnuplot (make bench) and the native (amd64)
 # linux-kbuild-* packages that match the arm64 kernel headers.
 #
 # Into build/deps/ (apt-get download + dpkg -x, nothing system-wide):
@@ -33,7 +33,7 @@ STAMP=$DEPS/.stamp
 
 SYSTEM_PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev clang libclang-rt-14-dev
-	gdb-multiarch cpio xz-utils)
+	gdb-multiarch cpio xz-utils gnuplot-nox)
 
 # Kernel tags and the meta-packages they are resolved from.
 TAGS=(K61 K612)

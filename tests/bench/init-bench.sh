@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the host initramfs for `make bench` (tools/bench.sh).  Runs the
+# bench guest (/lib/gzvm/bench-guest.bin) with gzvm-run on /dev/kvm when
+# the host kernel has it (the host boots at EL2: KVM VHE, nVHE or pKVM),
+# else on /dev/gzvm after loading gzvm.ko, prints the guest's output with
+# its exit status between BENCH-OUTPUT-BEGIN / -END, and powers off.
+#
+# Host kernel parameter (dotted, ignored by the kernel): gzvmbench.linux=1
+# also boots a Linux guest (/lib/gzvm/guest-Image) to its /init and
+# reports the time from VMM start (gzvm-run --time-marker).
+
+param() {
+	for _w in $(cat /proc/cmdline); do
+		case $_w in "gzvmbench.$1="*) echo "${_w#*=}"; return ;; esac
+	done
+	echo "$2"
+}
+
+echo 4 >/proc/sys/kernel/printk
+echo "gzvm-bench: /init running, uptime $(cut -d' ' -f1 /proc/uptime) s"
+if [ -c /dev/kvm ]; then
+	BACKEND=kvm
+else
+	BACKEND=gzvm
+	insmod /lib/gzvm/gzvm.ko || echo "BENCH-HOST-ERROR insmod gzvm.ko failed"
+fi
+mode=$(dmesg | grep -o -m1 -E 'kvm \[[0-9]+\]: [A-Za-z ]*mode initialized successfully' | sed 's/^kvm \[[0-9]*\]: //')
+echo "BENCH-HOST backend=$BACKEND kvm-mode='$mode' cpus=$(cat /sys/devices/system/cpu/online)"
+
+VMM=/lib/gzvm/gzvm-run
+timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/bench-guest.bin \
+	--entry 0x40080000 --cpus 2 --memory 512M </dev/null >/tmp/bench.out 2>&1
+rc=$?
+echo "BENCH-OUTPUT-BEGIN"
+cat /tmp/bench.out
+echo "BENCH-OUTPUT-END status=$rc"
+
+if [ "$(param linux 0)" = 1 ] && [ -f /lib/gzvm/guest-Image ]; then
+	for i in 1 2 3; do
+		timeout 600 $VMM --backend $BACKEND --kernel /lib/gzvm/guest-Image \
+			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 1 \
+			--cmdline "console=ttyAMA0 quiet panic=-1" \
+			--time-marker "gzvm-guest: /init running" </dev/null >/tmp/linux.out 2>&1
+		rc=$?
+		t=$(grep -o "on the console [0-9.]* s after the VMM started" /tmp/linux.out | grep -o '[0-9.]*')
+		echo "BENCH-LINUX run=$i status=$rc init_s=${t:-none}"
+	done
+fi
+echo "BENCH-HOST-DONE"
+sync
+poweroff -f
+sleep 60
