@@ -64,8 +64,10 @@ mapfile -t applets < <(tr '\0' '\n' <bin/busybox |
 	awk 'on { if ($0 == "") exit; print; next }
 	     prev == "[" && $0 == "[[" { on = 1; print "["; print; }
 	     { prev = $0 }')
+# (grep without -q: with pipefail, an early exit of grep -q can kill
+# printf with SIGPIPE and fail the check at random)
 for need in sh mount setsid cttyhack devmem poweroff reboot insmod; do
-	printf '%s\n' "${applets[@]}" | grep -qx "$need" ||
+	printf '%s\n' "${applets[@]}" | grep -x "$need" >/dev/null ||
 		{ echo "$0: busybox applet table not found or lacks '$need'" >&2; exit 1; }
 done
 for a in "${applets[@]}"; do
