@@ -143,7 +143,8 @@ trap 'rm -f "$DAT"' EXIT
 	echo
 	for b in "${BENCHES[@]}"; do
 		name=${b%%|*}
-		[[ $name == loop || $name == eoi ]] && continue	# no exit: a few instructions
+		# loop, eoi: a few instructions, no exit; linux_boot: ~1e9, its own scale
+		[[ $name == loop || $name == eoi || $name == linux_boot ]] && continue
 		printf '%s' "$name"
 		for c in "${CONFIGS[@]}"; do
 			m=$(field "$c" "$name" 3)

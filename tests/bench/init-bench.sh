@@ -7,9 +7,11 @@
 # else on /dev/gzvm after loading gzvm.ko, prints the guest's output with
 # its exit status between BENCH-OUTPUT-BEGIN / -END, and powers off.
 #
-# Host kernel parameter (dotted, ignored by the kernel): gzvmbench.linux=1
+# Host kernel parameters (dotted, ignored by the kernel): gzvmbench.linux=1
 # also boots a Linux guest (/lib/gzvm/guest-Image) to its /init and
-# reports the time from VMM start (gzvm-run --time-marker).
+# reports the time from VMM start (gzvm-run --time-marker);
+# gzvmbench.profile=1 runs /lib/gzvm/bench-profile.bin instead of the
+# bench guest (tools/bench-profile.sh).
 
 param() {
 	for _w in $(cat /proc/cmdline); do
@@ -30,12 +32,20 @@ mode=$(dmesg | grep -o -m1 -E 'kvm \[[0-9]+\]: [A-Za-z ]*mode initialized succes
 echo "BENCH-HOST backend=$BACKEND kvm-mode='$mode' cpus=$(cat /sys/devices/system/cpu/online)"
 
 VMM=/lib/gzvm/gzvm-run
-timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/bench-guest.bin \
-	--entry 0x40080000 --cpus 2 --memory 512M </dev/null >/tmp/bench.out 2>&1
-rc=$?
-echo "BENCH-OUTPUT-BEGIN"
-cat /tmp/bench.out
-echo "BENCH-OUTPUT-END status=$rc"
+if [ "$(param profile 0)" = 1 ]; then
+	# the profiler watches the console for the guest's BENCH-PROFILE-BEGIN
+	echo "BENCH-OUTPUT-BEGIN"
+	timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/bench-profile.bin \
+		--entry 0x40080000 --cpus 2 --memory 512M </dev/null
+	echo "BENCH-OUTPUT-END status=$?"
+else
+	timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/bench-guest.bin \
+		--entry 0x40080000 --cpus 2 --memory 512M </dev/null >/tmp/bench.out 2>&1
+	rc=$?
+	echo "BENCH-OUTPUT-BEGIN"
+	cat /tmp/bench.out
+	echo "BENCH-OUTPUT-END status=$rc"
+fi
 
 if [ "$(param linux 0)" = 1 ] && [ -f /lib/gzvm/guest-Image ]; then
 	for i in 1 2 3; do
