@@ -1,33 +1,46 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/bench-profile.sh [--reuse] [CONFIG]  (gzvm, the default, or kvm-vhe,
-#                                             kvm-nvhe, pkvm)
+# tools/bench-profile.sh [--reuse] [--op OP] [CONFIG]
+#	OP: hvc (default), mmio_read, mmio_write, gicd_read
+#	CONFIG: gzvm (default), kvm-vhe, kvm-nvhe, pkvm
 #
-# Where the instructions of the guest's HVC round trip go.  Boots the
-# configuration as tools/bench.sh does, but the guest is bench-profile.bin
-# (HVC PSCI_VERSION in a loop for 60 s of virtual time).  When the guest
-# announces the loop, and 2 s (wall) later, the QEMU monitor turns on
-# one-instruction TBs and -d exec,nochain for 4 s of wall time (about a
-# million instructions), so the log has one line per instruction executed,
-# and then ends QEMU.  The instructions are then counted per
-# place and divided by the number of guest HVCs in the window:
+# Where the instructions of one of the bench guest's operations go.  Boots
+# the configuration as tools/bench.sh does, but the guest is
+# bench-profile-OP.bin (the operation in a loop for 60 s of virtual time).
+# When the guest announces the loop, and 2 s (wall) later, the QEMU monitor
+# turns on one-instruction TBs and -d exec,nochain for 4 s of wall time
+# (about a million instructions), so the log has one line per instruction
+# executed, and then ends QEMU.  The instructions are counted per place and
+# divided by the number of operations in the window (entries into the
+# guest's op_OP function):
 #   guest       the bench guest (IPA 0x40000000.., MMU off)
 #   hyp         gzvm-hyp (identity mapped at 0x40200000), per function
 #   host        the host kernel (per function only with a real System.map:
 #               Debian's is a stub; the -dbg package has the real one)
 #   user        the VMM and anything else below the kernel's addresses
-# The report goes to stdout and build/bench/profile/<config>.txt; the trace
-# stays in <config>.trace, and --reuse analyses it again without a boot.
+# The report goes to stdout and build/bench/profile/<config>-<op>.txt; the
+# trace stays in <config>-<op>.trace; --reuse analyses it again, no boot.
 # Run tools/bench.sh first (it builds everything this script uses).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "bench-profile: $*" >&2; exit 2; }
-REUSE=0
-[[ ${1:-} == --reuse ]] && { REUSE=1; shift; }
-CFG=${1:-gzvm}
 WORK=$ROOT/build/bench
+REUSE=0 OP=hvc
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--reuse) REUSE=1 ;;
+	--op) OP=$2; shift ;;
+	-h|--help) sed -n '4,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+	shift
+done
+CFG=${1:-gzvm}
+case $OP in hvc|mmio_read|mmio_write|gicd_read) ;; *) die "unknown --op '$OP'" ;; esac
+GUEST_ELF=$WORK/bench-profile-$OP.elf
 PROF=$WORK/profile
 mkdir -p "$PROF"
 # shellcheck disable=SC1091
@@ -35,15 +48,15 @@ mkdir -p "$PROF"
 for f in "$WORK/vmm/gzvm-run" "$WORK/K61/gzvm.ko" "$ROOT/build/hyp/gzvm-hyp.elf"; do
 	[[ -f $f ]] || die "$f missing: run tools/bench.sh first"
 done
-LOG=$PROF/$CFG.console
-TRACE=$PROF/$CFG.trace
+LOG=$PROF/$CFG-$OP.console
+TRACE=$PROF/$CFG-$OP.trace
 boot_and_trace() {
 	make -C "$ROOT/tests/bench" OUT="$WORK" >/dev/null || die "building the bench guest failed"
 	"$ROOT/tools/mkinitramfs.sh" -o "$PROF/initramfs.cpio.gz" "$ROOT/tests/bench/init-bench.sh" \
-		"$WORK/vmm/gzvm-run" "$WORK/bench-profile.bin" "$WORK/K61/gzvm.ko" >/dev/null ||
+		"$WORK/vmm/gzvm-run" "$WORK/bench-profile-$OP.bin" "$WORK/K61/gzvm.ko" >/dev/null ||
 		die "mkinitramfs failed"
 
-	append="quiet nokaslr gzvmbench.profile=1"
+	append="quiet nokaslr gzvmbench.profile=$OP"
 	args=(--icount --cpu max --smp 2 --kernel K61 --initrd "$PROF/initramfs.cpio.gz"
 		--timeout 900 --no-reboot)
 	case $CFG in
@@ -101,13 +114,13 @@ SYSMAP=$(ls "$(dirname "$K61_IMAGE")"/root/boot/System.map-* | head -n1)
 
 # One line per executed instruction: "Trace CPU: HOSTPTR [CSBASE/PC/FLAGS/CFLAGS] SYM"
 grep -ao '^Trace [0-9]*: [0-9a-fx]* \[[0-9a-f]*/[0-9a-f]*' "$TRACE" |
-	sed 's/^Trace \([0-9]*\): [0-9a-fx]* \[[0-9a-f]*\//\1 /' >"$PROF/$CFG.pcs"
-GUEST_HVCS=$(aarch64-linux-gnu-objdump -d "$WORK/bench-profile.elf" |
-	awk '$3 == "hvc" { sub(":", "", $1); print $1 }' | paste -sd' ')
+	sed 's/^Trace \([0-9]*\): [0-9a-fx]* \[[0-9a-f]*\//\1 /' >"$PROF/$CFG-$OP.pcs"
+OP_ENTRY=$(nm "$GUEST_ELF" | awk -v s="op_$OP" '$3 == s { print $1 }')
+[[ -n $OP_ENTRY ]] || die "no op_$OP in $GUEST_ELF"
 
 {
-	echo "HVC round-trip profile, $CFG (tools/bench-profile.sh; QEMU -icount, one line per instruction)"
-	awk -v hvcs="$GUEST_HVCS" -v hb="$((HYP_BASE))" -v he="$HYP_END" -v hsyms="$PROF/hyp.syms" -v ksyms="$SYSMAP" '
+	echo "$OP profile, $CFG (tools/bench-profile.sh; QEMU -icount, one line per instruction)"
+	awk -v entry="$OP_ENTRY" -v hb="$((HYP_BASE))" -v he="$HYP_END" -v hsyms="$PROF/hyp.syms" -v ksyms="$SYSMAP" '
 	function hex(s,   i, c, v) {
 		v = 0; s = tolower(s)
 		for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
@@ -120,7 +133,7 @@ GUEST_HVCS=$(aarch64-linux-gnu-objdump -d "$WORK/bench-profile.elf" |
 		return N[lo]
 	}
 	BEGIN {
-		split(hvcs, h, " "); for (i in h) ishvc[hex(h[i])] = 1
+		entry = hex(entry)
 		hb = hb + 0
 		while ((getline l < hsyms) > 0) { split(l, f, " "); ha[++nh] = f[1] + 0; hn[nh] = f[2] }
 		while ((getline l < ksyms) > 0) {
@@ -138,22 +151,22 @@ GUEST_HVCS=$(aarch64-linux-gnu-objdump -d "$WORK/bench-profile.elf" |
 			else if (v >= 1073741824 && v < 1073741824 + 536870912) { where = "guest"; sym = "" }
 			else { where = "user"; sym = "" }
 		}
-		if (where == "guest" && (v in ishvc)) nhvc++
+		if (where == "guest" && v == entry) nop++
 		cnt[where]++
 		if (sym != "" && sym != "?") fn[where " " sym]++
 		percpu[cpu]++
 	}
 	END {
-		if (!nhvc) { print "no guest HVC in the trace"; exit 1 }
-		printf "%d instructions traced, %d guest HVCs: %.0f instructions per HVC\n", total, nhvc, total / nhvc
-		for (c in percpu) printf "  CPU %s: %.0f per HVC\n", c, percpu[c] / nhvc
+		if (!nop) { print "no operation in the trace"; exit 1 }
+		printf "%d instructions traced, %d operations: %.0f instructions each\n", total, nop, total / nop
+		for (c in percpu) printf "  CPU %s: %.0f per operation\n", c, percpu[c] / nop
 		print ""
-		print "per HVC, by place:"
-		for (w in cnt) printf "  %-6s %8.0f\n", w, cnt[w] / nhvc
+		print "per operation, by place:"
+		for (w in cnt) printf "  %-6s %8.0f\n", w, cnt[w] / nop
 		print ""
-		print "per HVC, by function (at least 5 instructions):"
-		for (k in fn) if (fn[k] / nhvc >= 5) printf "  %8.0f  %s\n", fn[k] / nhvc, k | "sort -rn"
+		print "per operation, by function (at least 5 instructions):"
+		for (k in fn) if (fn[k] / nop >= 5) printf "  %8.0f  %s\n", fn[k] / nop, k | "sort -rn"
 		close("sort -rn")
-	}' "$PROF/$CFG.pcs"
-} | tee "$PROF/$CFG.txt"
-rm -f "$PROF/$CFG.pcs"	# the trace stays for a closer look
+	}' "$PROF/$CFG-$OP.pcs"
+} | tee "$PROF/$CFG-$OP.txt"
+rm -f "$PROF/$CFG-$OP.pcs"	# the trace stays for a closer look

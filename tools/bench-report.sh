@@ -27,6 +27,7 @@ BENCHES=(
 	"timer_wfi|virtual timer IRQ latency, vCPU in WFI"
 	"fault_4k|first touch of guest RAM, per 4 KiB page"
 	"fault_2m|first touch of guest RAM, per 2 MiB block"
+	"vm_cycle|VM create + run + destroy (gzvm-run, a guest that powers off)"
 	"linux_boot|Linux guest: VMM start to /init (1 vCPU, 256 MiB)"
 	"loop|the guest's empty loop iteration (calibration)"
 )
@@ -143,8 +144,9 @@ trap 'rm -f "$DAT"' EXIT
 	echo
 	for b in "${BENCHES[@]}"; do
 		name=${b%%|*}
-		# loop, eoi: a few instructions, no exit; linux_boot: ~1e9, its own scale
-		[[ $name == loop || $name == eoi || $name == linux_boot ]] && continue
+		# loop, eoi: a few instructions, no exit; vm_cycle and linux_boot:
+		# millions to billions, scales of their own
+		[[ $name == loop || $name == eoi || $name == linux_boot || $name == vm_cycle ]] && continue
 		printf '%s' "$name"
 		for c in "${CONFIGS[@]}"; do
 			m=$(field "$c" "$name" 3)

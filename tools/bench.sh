@@ -67,7 +67,8 @@ build() {
 		make -C "$ROOT/tests/bench" OUT="$WORK" || return 1
 	# shellcheck disable=SC1091
 	. "$ROOT/build/deps/deps.env"
-	local files=("$WORK/vmm/gzvm-run" "$WORK/bench-guest.bin" "$WORK/K61/gzvm.ko")
+	local files=("$WORK/vmm/gzvm-run" "$WORK/bench-guest.bin" "$WORK/bench-off.bin"
+		"$WORK/K61/gzvm.ko")
 	if [[ $LINUX -eq 1 ]]; then
 		# the Linux guest of the system tests: the host's own Image
 		"$ROOT/tools/mkinitramfs.sh" -o "$WORK/guest-initramfs.cpio.gz" \
@@ -110,11 +111,13 @@ parse_log() { # parse_log LOG QEMU_STATUS
 	}
 	/^BENCH-HOST / { sub(/^BENCH-HOST /, ""); print "host " $0 }
 	/^BENCH-START freq=/ { split($2, f, "="); freq = f[2] + 0 }
-	/^BENCH [a-z0-9_]+ iters=[0-9]+ ticks=/ {
+	# BENCH: counter ticks per batch; BENCH-NS (from the host): ns per batch
+	/^BENCH(-NS)? [a-z0-9_]+ iters=[0-9]+ (ticks|ns)=/ {
 		split($3, it, "="); split($4, tk, "="); iters = it[2] + 0
+		hz = ($1 == "BENCH-NS") ? 1e9 : freq
 		n = split(tk[2], t, ",")
-		if (!freq || !iters || n < 1) next
-		for (i = 1; i <= n; i++) v[i] = t[i] * 1e9 / freq / iters
+		if (!hz || !iters || n < 1) next
+		for (i = 1; i <= n; i++) v[i] = t[i] * 1e9 / hz / iters
 		sort(v, n)
 		med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 		printf "result %s %.1f %.1f %.1f %d %d %.1f %.1f\n", $2, med, v[1], v[n], iters, n,

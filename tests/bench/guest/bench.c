@@ -352,19 +352,24 @@ static void bench_timer(const char *name, bool use_wfi, u64 iters)
 
 #ifdef BENCH_PROFILE
 /*
- * bench-profile.bin (tools/bench-profile.sh): HVCs for 60 s of virtual
- * time, between two console lines; QEMU traces every instruction for a
- * while and ends before the loop does.
+ * bench-profile-<op>.bin (tools/bench-profile.sh): BENCH_PROFILE (op_hvc,
+ * op_mmio_read, ...) in a loop for 60 s of virtual time, called through a
+ * pointer so that each operation starts at its function's entry; QEMU
+ * traces every instruction for a while and ends before the loop does.
  */
+static op_fn profile_op = BENCH_PROFILE;
+
 void bench_main(void)
 {
 	u64 end;
 
+	gic_dist_init();
+	gic_cpu_init(0);
 	puts_uart("BENCH-PROFILE-BEGIN\n");
 	end = counter() + 60 * read_sysreg(cntfrq_el0);
 	while (counter() < end)
 		for (int i = 0; i < 100; i++)
-			op_hvc();
+			RD(profile_op)();
 	puts_uart("BENCH-PROFILE-END\n");
 }
 #else
