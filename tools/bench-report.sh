@@ -28,6 +28,7 @@ BENCHES=(
 	"fault_4k|first touch of guest RAM, per 4 KiB page"
 	"fault_2m|first touch of guest RAM, per 2 MiB block"
 	"vm_cycle|VM create + run + destroy (gzvm-run, a guest that powers off)"
+	"idle_10ms|idle 1-vCPU guest: VMM CPU time per 10 ms timer tick"
 	"linux_boot|Linux guest: VMM start to /init (1 vCPU, 256 MiB)"
 	"loop|the guest's empty loop iteration (calibration)"
 )

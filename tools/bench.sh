@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
 	--out) OUT=$2; shift ;;
 	--no-linux) LINUX=0 ;;
 	--timeout) TIMEOUT=$2; shift ;;
-	-h|--help) sed -n '4,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help) sed -n '4,29p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	-*) die "unknown option $1 (--help)" ;;
 	*) CONFIGS+=("$1") ;;
 	esac
@@ -67,7 +67,7 @@ build() {
 		make -C "$ROOT/tests/bench" OUT="$WORK" || return 1
 	# shellcheck disable=SC1091
 	. "$ROOT/build/deps/deps.env"
-	local files=("$WORK/vmm/gzvm-run" "$WORK/bench-guest.bin" "$WORK/bench-off.bin"
+	local files=("$WORK/vmm/gzvm-run" "$WORK/bench-guest.bin" "$WORK/bench-off.bin" "$WORK/bench-idle.bin"
 		"$WORK/K61/gzvm.ko")
 	if [[ $LINUX -eq 1 ]]; then
 		# the Linux guest of the system tests: the host's own Image
@@ -109,7 +109,7 @@ parse_log() { # parse_log LOG QEMU_STATUS
 		for (i = 2; i <= n; i++)
 			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 	}
-	/^BENCH-HOST / { sub(/^BENCH-HOST /, ""); print "host " $0 }
+	/^BENCH-HOST backend=/ { sub(/^BENCH-HOST /, ""); print "host " $0 }
 	/^BENCH-START freq=/ { split($2, f, "="); freq = f[2] + 0 }
 	# BENCH: counter ticks per batch; BENCH-NS (from the host): ns per batch
 	/^BENCH(-NS)? [a-z0-9_]+ iters=[0-9]+ (ticks|ns)=/ {

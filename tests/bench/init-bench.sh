@@ -32,6 +32,26 @@ mode=$(dmesg | grep -o -m1 -E 'kvm \[[0-9]+\]: [A-Za-z ]*mode initialized succes
 echo "BENCH-HOST backend=$BACKEND kvm-mode='$mode' cpus=$(cat /sys/devices/system/cpu/online)"
 
 VMM=/lib/gzvm/gzvm-run
+# vCPU N's thread (gzvm-run names it vcpuN) on host CPU N, so that the IPI
+# goes between host CPUs and every run places the threads alike.
+pin_vcpus() {
+	for _try in $(seq 1 500); do
+		_n=0
+		for _t in /proc/$1/task/*; do
+			case $(cat "$_t/comm" 2>/dev/null) in
+			vcpu0) taskset -p 1 "${_t##*/}" >/dev/null 2>&1 && _n=$((_n + 1)) ;;
+			vcpu1) taskset -p 2 "${_t##*/}" >/dev/null 2>&1 && _n=$((_n + 1)) ;;
+			esac
+		done
+		if [ $_n -eq 2 ]; then
+			echo "BENCH-HOST pinned vcpu0 to CPU 0 and vcpu1 to CPU 1 after $_try look(s)"
+			return 0
+		fi
+		usleep 2000
+	done
+	echo "BENCH-ERROR pin the vCPU threads could not be pinned to host CPUs 0 and 1"
+}
+
 PROFILE=$(param profile '')
 if [ -n "$PROFILE" ]; then
 	# the profiler watches the console for the guest's BENCH-PROFILE-BEGIN
@@ -41,7 +61,10 @@ if [ -n "$PROFILE" ]; then
 	echo "BENCH-OUTPUT-END status=$?"
 else
 	timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/bench-guest.bin \
-		--entry 0x40080000 --cpus 2 --memory 512M </dev/null >/tmp/bench.out 2>&1
+		--entry 0x40080000 --cpus 2 --memory 512M </dev/null >/tmp/bench.out 2>&1 &
+	vpid=$!
+	pin_vcpus $vpid
+	wait $vpid
 	rc=$?
 	echo "BENCH-OUTPUT-BEGIN"
 	cat /tmp/bench.out
@@ -50,16 +73,18 @@ fi
 
 # VM create + run + destroy: gzvm-run with a guest that powers off at
 # once, 5 batches of 4; the host's clock is virtual time (-icount).
+# Busybox date has no %N: the ns clock of /proc/timer_list's third line
+# ("now at N nsecs"), else /proc/uptime (10 ms steps).
 now_ns() {
-	_d=$(date +%s%N 2>/dev/null)
+	_d=$(head -n 3 /proc/timer_list 2>/dev/null | sed -n 's/^now at \([0-9]*\) nsecs$/\1/p')
 	case $_d in
 	''|*[!0-9]*) _d=$(awk '{ printf "%.0f", $1 * 1e9 }' /proc/uptime) ;;
 	esac
 	echo "$_d"
 }
 if [ -z "$PROFILE" ] && [ -f /lib/gzvm/bench-off.bin ]; then
-	ns= bad=0
-	for b in 1 2 3 4 5; do
+	ns='' bad=0
+	for _batch in 1 2 3 4 5; do
 		t0=$(now_ns)
 		for i in 1 2 3 4; do
 			$VMM --backend $BACKEND --kernel /lib/gzvm/bench-off.bin --entry 0x40080000 \
@@ -72,6 +97,36 @@ if [ -z "$PROFILE" ] && [ -f /lib/gzvm/bench-off.bin ]; then
 		echo "BENCH-NS vm_cycle iters=4 ns=$ns"
 	else
 		echo "BENCH-ERROR vm_cycle gzvm-run exited with status $bad"
+	fi
+fi
+
+# Idle guest: the VMM's CPU time (every thread's, /proc/PID/task/*/schedstat,
+# ns) while its one vCPU idles in WFI with a 10 ms timer; 4 batches of 2 s.
+vmm_cpu_ns() {
+	_s=0
+	for _f in /proc/$1/task/*/schedstat; do
+		read -r _run _wait _n <"$_f" 2>/dev/null && _s=$((_s + _run))
+	done
+	echo $_s
+}
+if [ -z "$PROFILE" ] && [ -f /lib/gzvm/bench-idle.bin ]; then
+	$VMM --backend $BACKEND --kernel /lib/gzvm/bench-idle.bin --entry 0x40080000 \
+		--memory 16M --console none </dev/null >/dev/null 2>&1 &
+	vpid=$!
+	sleep 1		# past the set-up
+	ns='' prev=$(vmm_cpu_ns $vpid)
+	for _batch in 1 2 3 4; do
+		sleep 2
+		cur=$(vmm_cpu_ns $vpid)
+		ns="$ns${ns:+,}$((cur - prev))"
+		prev=$cur
+	done
+	wait $vpid
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "BENCH-NS idle_10ms iters=200 ns=$ns"
+	else
+		echo "BENCH-ERROR idle_10ms gzvm-run exited with status $rc"
 	fi
 fi
 

@@ -350,7 +350,31 @@ static void bench_timer(const char *name, bool use_wfi, u64 iters)
 	report(name, iters, ticks);
 }
 
-#ifdef BENCH_PROFILE
+#if defined(BENCH_IDLE)
+/*
+ * bench-idle.bin: an idle guest, one vCPU in WFI woken by its virtual
+ * timer every 10 ms (an idle kernel with HZ=100), for 12 s, then off;
+ * tests/bench/init-bench.sh samples the VMM's CPU time meanwhile.
+ */
+void bench_main(void)
+{
+	u64 period = read_sysreg(cntfrq_el0) / 100;
+
+	gic_dist_init();
+	gic_cpu_init(1U << INTID_VTIMER);
+	irq_enable();
+	for (int i = 0; i < 1200; i++) {
+		u64 seen = RD(timer_count);
+
+		write_sysreg(counter() + period, cntv_cval_el0);
+		write_sysreg(1, cntv_ctl_el0);
+		isb();
+		while (RD(timer_count) == seen)
+			wfi();
+	}
+	puts_uart("BENCH-IDLE-DONE\n");
+}
+#elif defined(BENCH_PROFILE)
 /*
  * bench-profile-<op>.bin (tools/bench-profile.sh): BENCH_PROFILE (op_hvc,
  * op_mmio_read, ...) in a loop for 60 s of virtual time, called through a
