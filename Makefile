@@ -2,7 +2,9 @@
 # gzvm: an open GenieZone stack for ARM64.
 #
 #   make            build the hypervisor and the test programs
-#   make run        boot hypervisor + host kernel in QEMU, shell on the console
+#   make run        boot hypervisor + host kernel in QEMU, then a Linux guest
+#                   with gzvm-run: the guest's shell on the console
+#   make run-host   the same without the guest: the host's shell
 #   make check      every test suite; ends with "N passed, N failed"
 #   make fuzz       the fuzz targets for 10 minutes each
 #   make bench      gzvm against KVM VHE, nVHE and pKVM under QEMU -icount
@@ -15,7 +17,7 @@ BUILD		:= $(CURDIR)/build
 RESULTS		:= $(BUILD)/results
 FUZZ_SECONDS	?= 20
 
-.PHONY: all deps hyp driver vmm test-programs check run fuzz bench clean help
+.PHONY: all deps hyp driver vmm test-programs check run run-host fuzz bench clean help
 
 all: hyp driver vmm test-programs
 
@@ -40,6 +42,9 @@ test-programs:
 run: deps hyp
 	tools/run.sh
 
+run-host: deps hyp
+	tools/run.sh --host
+
 # Every suite runs even if an earlier one failed; the summary decides.
 check: deps
 	@rm -rf $(RESULTS)
@@ -49,6 +54,7 @@ check: deps
 	@tools/run-suite.sh checkpatch $(RESULTS) -- tools/checkpatch.sh $(RESULTS)
 	@tools/run-suite.sh fuzz $(RESULTS) -- $(MAKE) -C tests/fuzz check RESULTS=$(RESULTS) FUZZ_SECONDS=$(FUZZ_SECONDS)
 	@tools/run-suite.sh system $(RESULTS) -- tests/system/run.sh $(RESULTS)
+	@tools/run-suite.sh demo $(RESULTS) -- tests/system/demo.sh $(RESULTS)
 	@tools/summarize.sh $(RESULTS)
 
 fuzz: deps

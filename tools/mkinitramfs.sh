@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/mkinitramfs.sh -o OUT.cpio.gz INIT [FILE|DIR ...]
+# tools/mkinitramfs.sh -o OUT.cpio.gz [--modules KTAG MOD,...] INIT [FILE|DIR ...]
 #
 # Build a gzip'd newc cpio initramfs for the arm64 host from the static
 # busybox in build/deps (tools/setup.sh):
@@ -12,21 +12,34 @@
 #   /etc/gzvm/init the INIT script given (tests/system/init-test.sh or
 #                  tools/init-shell.sh)
 #   /lib/gzvm/     every further FILE (or DIR, recursively)
+#   --modules KTAG MOD,MOD,...  (K61 or K612) those kernel modules and
+#                  their dependencies, decompressed (tools/kmodules.sh), in
+#                  /lib/gzvm/modules/ with their load order in
+#                  /lib/gzvm/modules/order, and /lib/gzvm/load-modules that
+#                  insmods them in that order (modules built into that
+#                  kernel are left out)
 # No root needed: the archive is written from a file list with owner 0:0;
 # device nodes come from devtmpfs at boot.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-usage() { echo "usage: $0 -o OUT.cpio.gz INIT [FILE|DIR ...]" >&2; exit 2; }
+usage() { echo "usage: $0 -o OUT.cpio.gz [--modules K61|K612 MOD,...] INIT [FILE|DIR ...]" >&2; exit 2; }
 
-OUT=
-while getopts o:h opt; do
-	case $opt in
-	o) OUT=$OPTARG ;;
-	*) usage ;;
+OUT= MOD_KTAG= MOD_LIST=
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	-o) [[ $# -ge 2 ]] || usage; OUT=$2; shift 2 ;;
+	--modules)
+		[[ $# -ge 3 ]] || usage
+		[[ -z $MOD_KTAG || $MOD_KTAG == "$2" ]] ||
+			{ echo "$0: --modules for two kernels ($MOD_KTAG, $2)" >&2; exit 2; }
+		MOD_KTAG=$2 MOD_LIST=${MOD_LIST:+$MOD_LIST,}$3
+		shift 3 ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) break ;;
 	esac
 done
-shift $((OPTIND - 1))
 [[ -n $OUT && $# -ge 1 ]] || usage
 INIT=$1
 shift
@@ -64,10 +77,12 @@ mapfile -t applets < <(tr '\0' '\n' <bin/busybox |
 	awk 'on { if ($0 == "") exit; print; next }
 	     prev == "[" && $0 == "[[" { on = 1; print "["; print; }
 	     { prev = $0 }')
-# (grep without -q: with pipefail, an early exit of grep -q can kill
-# printf with SIGPIPE and fail the check at random)
+# (a lookup table, not "printf | grep -q": with pipefail, grep leaving
+# early could fail the pipeline with SIGPIPE)
+declare -A have
+for a in "${applets[@]}"; do have[$a]=1; done
 for need in sh mount setsid cttyhack devmem poweroff reboot insmod; do
-	printf '%s\n' "${applets[@]}" | grep -x "$need" >/dev/null ||
+	[[ -n ${have[$need]:-} ]] ||
 		{ echo "$0: busybox applet table not found or lacks '$need'" >&2; exit 1; }
 done
 for a in "${applets[@]}"; do
@@ -103,6 +118,12 @@ for f in "${EXTRA[@]}"; do
 		exit 1
 	fi
 done
+
+if [[ -n $MOD_KTAG ]]; then
+	"$ROOT/tools/kmodules.sh" "$MOD_KTAG" "$MOD_LIST" lib/gzvm/modules
+	cp "$ROOT/tools/load-modules.sh" lib/gzvm/load-modules
+	chmod 755 lib/gzvm/load-modules
+fi
 
 find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 | gzip -n -6 >"$OUT.tmp"

@@ -218,6 +218,27 @@ static void gz_set_immediate_exit(struct vcpu *vcpu, bool on)
 		__atomic_store_n(&run->immediate_exit, on ? 1 : 0, __ATOMIC_SEQ_CST);
 }
 
+static int gz_ioeventfd(struct vm *vm, int fd, uint64_t addr, uint32_t len, uint64_t datamatch)
+{
+	struct gzvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = GZVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	return ioctl(vm->fd, GZVM_IOEVENTFD, &io) ? -errno : 0;
+}
+
+/* The driver's gsi is the SPI index (spec 4.8, 7.5): it calls IRQ_LINE with it. */
+static int gz_irqfd(struct vm *vm, int fd, uint32_t spi)
+{
+	struct gzvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = spi };
+
+	return ioctl(vm->fd, GZVM_IRQFD, &irqfd) ? -errno : 0;
+}
+
 static void gz_destroy(struct vm *vm)
 {
 	for (int i = 0; i < vm->nr_vcpus; i++) {
@@ -252,5 +273,7 @@ const struct backend backend_gzvm = {
 	.mmio_done = gz_mmio_done,
 	.mmio_abort = gz_mmio_abort,
 	.set_immediate_exit = gz_set_immediate_exit,
+	.ioeventfd = gz_ioeventfd,
+	.irqfd = gz_irqfd,
 	.destroy = gz_destroy,
 };

@@ -206,6 +206,27 @@ static void kvm_set_immediate_exit(struct vcpu *vcpu, bool on)
 		__atomic_store_n(&run->immediate_exit, on ? 1 : 0, __ATOMIC_SEQ_CST);
 }
 
+static int kvm_ioeventfd(struct vm *vm, int fd, uint64_t addr, uint32_t len, uint64_t datamatch)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	return ioctl(vm->fd, KVM_IOEVENTFD, &io) ? -errno : 0;
+}
+
+/* arm64's default routing: gsi n is SPI n (INTID 32 + n). */
+static int kvm_irqfd(struct vm *vm, int fd, uint32_t spi)
+{
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = spi };
+
+	return ioctl(vm->fd, KVM_IRQFD, &irqfd) ? -errno : 0;
+}
+
 static void kvm_destroy(struct vm *vm)
 {
 	for (int i = 0; i < vm->nr_vcpus; i++) {
@@ -242,5 +263,7 @@ const struct backend backend_kvm = {
 	.mmio_done = kvm_mmio_done,
 	.mmio_abort = kvm_mmio_abort,
 	.set_immediate_exit = kvm_set_immediate_exit,
+	.ioeventfd = kvm_ioeventfd,
+	.irqfd = kvm_irqfd,
 	.destroy = kvm_destroy,
 };

@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "vmm.h"
+#include "virtio.h"
 
 #define PHANDLE_GIC	1
 #define PHANDLE_CLK	2
@@ -149,6 +150,21 @@ int build_fdt(struct vm *vm, void *fdt, size_t size)
 		TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
 	}
 	TRY(fdt_end_node(fdt));
+
+	/* the virtio-mmio transports, in address order (vda is the first disk) */
+	for (int i = 0; i < vm->nr_virtio; i++) {
+		const struct virtio_dev *d = vm->virtio[i];
+		fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(d->spi),
+				   cpu_to_fdt32(IRQ_TYPE_EDGE_RISING) };
+
+		snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)d->base);
+		TRY(fdt_begin_node(fdt, name));
+		TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+		TRY(prop_u64x2(fdt, "reg", d->base, VIRTIO_MMIO_STRIDE));
+		TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+		TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+		TRY(fdt_end_node(fdt));
+	}
 
 	TRY(fdt_end_node(fdt));	/* / */
 	TRY(fdt_finish(fdt));

@@ -17,6 +17,7 @@
 #include <linux/gzvm.h>
 
 #include "vmm.h"
+#include "virtio.h"
 
 #define VMM_VERSION	"0.1"
 #define DEFAULT_MEM	(256ULL << 20)
@@ -29,7 +30,8 @@ static const char usage_text[] =
 "\n"
 "Run a virtual machine on GenieZone (/dev/gzvm) or KVM (/dev/kvm).\n"
 "The guest board follows QEMU virt: RAM from 0x40000000, GICv3 at\n"
-"0x08000000 (redistributors 0x080a0000), PL011 at 0x09000000 (SPI 1).\n"
+"0x08000000 (redistributors 0x080a0000), PL011 at 0x09000000 (SPI 1),\n"
+"virtio-mmio transports from 0x0a000000, 0x200 apart (SPI 16 + n, edge).\n"
 "\n"
 "  -k, --kernel FILE       arm64 Image, ELF64 or raw binary (required)\n"
 "  -i, --initrd FILE       initramfs\n"
@@ -41,11 +43,17 @@ static const char usage_text[] =
 "      --load-addr ADDR    where a raw binary goes (default RAM base + 0x80000)\n"
 "      --entry ADDR        entry point of a raw binary (implies raw; default\n"
 "                          the load address)\n"
-"      --console stdio|none  the PL011 on stdin/stdout (default), or nowhere\n"
+"      --console stdio|virtio|none\n"
+"                          stdio: the PL011 on stdin/stdout (default);\n"
+"                          virtio: a virtio-console (guest hvc0, use\n"
+"                          console=hvc0) on stdin/stdout, the PL011 still\n"
+"                          writes to stdout (early console); none: neither\n"
 "      --dtb-out FILE      also write the generated device tree to FILE\n"
 "      --time-marker STR   log when STR first appears on the console, in\n"
 "                          seconds since the VMM started\n"
-"      --disk FILE         virtio-blk disk       (not implemented yet)\n"
+"      --disk FILE[,ro]    a virtio-blk disk on a raw image (repeatable, up to\n"
+"                          4: vda, vdb, ...); ,ro: read-only\n"
+"      --rng               a virtio-rng fed from getrandom()\n"
 "      --net tap=NAME      virtio-net on a tap   (not implemented yet)\n"
 "      --vsock-cid CID     virtio-vsock          (not implemented yet)\n"
 "      --protected         protected VM          (not implemented yet)\n"
@@ -180,7 +188,7 @@ static uint64_t parse_u64(const char *opt, const char *s)
 
 enum {
 	OPT_BACKEND = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_CONSOLE, OPT_DTB_OUT,
-	OPT_TIME_MARKER, OPT_DISK, OPT_NET, OPT_VSOCK, OPT_PROTECTED,
+	OPT_TIME_MARKER, OPT_DISK, OPT_NET, OPT_VSOCK, OPT_PROTECTED, OPT_RNG,
 };
 
 static void parse_args(int argc, char **argv, struct config *cfg)
@@ -199,6 +207,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		{ "dtb-out", required_argument, NULL, OPT_DTB_OUT },
 		{ "time-marker", required_argument, NULL, OPT_TIME_MARKER },
 		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "rng", no_argument, NULL, OPT_RNG },
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "vsock-cid", required_argument, NULL, OPT_VSOCK },
 		{ "protected", no_argument, NULL, OPT_PROTECTED },
@@ -242,8 +251,8 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 			cfg->have_entry = true;
 			break;
 		case OPT_CONSOLE:
-			if (strcmp(optarg, "stdio") && strcmp(optarg, "none"))
-				usage_error("--console: '%s' is neither stdio nor none", optarg);
+			if (strcmp(optarg, "stdio") && strcmp(optarg, "virtio") && strcmp(optarg, "none"))
+				usage_error("--console: '%s' is not stdio, virtio or none", optarg);
 			cfg->console = optarg;
 			break;
 		case OPT_DTB_OUT: cfg->dtb_out = optarg; break;
@@ -252,7 +261,14 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 				usage_error("--time-marker: empty string");
 			cfg->time_marker = optarg;
 			break;
-		case OPT_DISK: usage_error("--disk: virtio-blk is not implemented yet");
+		case OPT_DISK:
+			if (cfg->nr_disks == MAX_DISKS)
+				usage_error("--disk: at most %d disks", MAX_DISKS);
+			if (!*optarg || *optarg == ',')
+				usage_error("--disk: expected FILE or FILE,ro");
+			cfg->disks[cfg->nr_disks++] = optarg;
+			break;
+		case OPT_RNG: cfg->rng = true; break;
 		case OPT_NET: usage_error("--net: virtio-net is not implemented yet");
 		case OPT_VSOCK: usage_error("--vsock-cid: virtio-vsock is not implemented yet");
 		case OPT_PROTECTED: usage_error("--protected: protected VMs are not implemented yet");
@@ -305,6 +321,21 @@ static int write_file(const char *path, const void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
+/* In this order: transport n is at VIRTIO_MMIO_BASE + 0x200 n. */
+static int create_virtio_devices(struct vm *vm)
+{
+	const struct config *cfg = vm->cfg;
+
+	if (!strcmp(cfg->console, "virtio") && virtio_console_create(vm))
+		return -1;
+	for (int i = 0; i < cfg->nr_disks; i++)
+		if (virtio_blk_create(vm, cfg->disks[i]))
+			return -1;
+	if (cfg->rng && virtio_rng_create(vm))
+		return -1;
+	return 0;
+}
+
 static int setup(struct vm *vm)
 {
 	const struct config *cfg = vm->cfg;
@@ -354,6 +385,9 @@ static int setup(struct vm *vm)
 		return -1;
 	}
 
+	if (create_virtio_devices(vm))
+		return -1;
+
 	/* the DTB, in guest RAM */
 	dtb = gpa_to_hva(vm, vm->dtb_gpa, vm->dtb_size);
 	if (!dtb || build_fdt(vm, dtb, 0x10000))
@@ -402,6 +436,7 @@ static int setup(struct vm *vm)
 static void teardown(struct vm *vm)
 {
 	vm->be->destroy(vm);
+	virtio_mmio_destroy_all(vm);
 	/* the memory only after the VM is gone (the driver unpins on close) */
 	for (int i = 0; i < vm->nr_slots; i++)
 		munmap(vm->slots[i].map_base, vm->slots[i].map_size);
@@ -436,10 +471,17 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	if (setup(vm)) {
+		pl011_restore_tty();
 		teardown(vm);
 		return EXIT_VMM_ERROR;
 	}
 	pl011_start_input(vm);
+	if (virtio_io_start(vm)) {
+		vmm_err("cannot start the virtio I/O thread");
+		pl011_restore_tty();
+		teardown(vm);
+		return EXIT_VMM_ERROR;
+	}
 	if (vcpus_start(vm))
 		vmm_request_exit(vm, EXIT_VMM_ERROR, "could not start the vCPUs");
 
@@ -453,6 +495,8 @@ int main(int argc, char **argv)
 			vmm_request_exit(vm, 128 + sig, sig == SIGINT ? "SIGINT" : "SIGTERM");
 	}
 	vcpus_join(vm);
+	/* no device may touch guest memory once it is unmapped */
+	virtio_io_stop(vm);
 	pl011_restore_tty();
 	if (cfg.verbose)
 		for (int i = 0; i < vm->nr_vcpus; i++)

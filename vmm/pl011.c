@@ -264,24 +264,41 @@ static void *input_thread(void *arg)
 	}
 }
 
+/* Raw mode for a terminal on stdin (restored by pl011_restore_tty). */
+void console_tty_raw(void)
+{
+	struct termios raw;
+
+	if (tio_saved || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio))
+		return;
+	raw = saved_tio;
+	raw.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	raw.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	raw.c_cflag &= ~(unsigned)(CSIZE | PARENB);
+	raw.c_cflag |= CS8;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	tio_saved = true;
+	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+}
+
+/* --time-marker for the other consoles (virtio-console's output). */
+void console_watch_output(const uint8_t *buf, size_t len)
+{
+	pthread_mutex_lock(&uart.lock);
+	for (size_t i = 0; i < len; i++)
+		watch_marker(&uart, buf[i]);
+	pthread_mutex_unlock(&uart.lock);
+}
+
 void pl011_start_input(struct vm *vm)
 {
 	pthread_t t;
 
-	if (!strcmp(vm->cfg->console, "none"))
+	/* only one console reads stdin: with --console virtio it is virtio-console */
+	if (strcmp(vm->cfg->console, "stdio"))
 		return;
-	if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved_tio)) {
-		struct termios raw = saved_tio;
-
-		raw.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-		raw.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-		raw.c_cflag &= ~(unsigned)(CSIZE | PARENB);
-		raw.c_cflag |= CS8;
-		raw.c_cc[VMIN] = 1;
-		raw.c_cc[VTIME] = 0;
-		tio_saved = true;
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-	}
+	console_tty_raw();
 	if (pthread_create(&t, NULL, input_thread, &uart) == 0)
 		pthread_detach(t);
 }

@@ -44,6 +44,7 @@
 
 struct vm;
 struct vcpu;
+struct virtio_dev;
 
 /* What a vCPU's run ended with, backend-neutral. */
 enum exit_kind {
@@ -83,6 +84,13 @@ struct backend {
 	/* nothing answers the last MMIO exit: the guest takes an external abort */
 	int (*mmio_abort)(struct vcpu *vcpu);
 	void (*set_immediate_exit)(struct vcpu *vcpu, bool on);
+	/*
+	 * A 4-byte MMIO write of datamatch at addr signals fd in the kernel,
+	 * without an exit (virtio QueueNotify).  0 or -errno.
+	 */
+	int (*ioeventfd)(struct vm *vm, int fd, uint64_t addr, uint32_t len, uint64_t datamatch);
+	/* Writing fd pulses SPI spi (index from 0, INTID - 32).  0 or -errno. */
+	int (*irqfd)(struct vm *vm, int fd, uint32_t spi);
 	void (*destroy)(struct vm *vm);
 };
 
@@ -117,7 +125,9 @@ struct mmio_dev {
 	void (*write)(void *opaque, uint64_t off, uint32_t len, uint64_t val);
 };
 
-#define MAX_MMIO_DEVS	16
+#define MAX_MMIO_DEVS	32
+#define MAX_DISKS	4
+#define MAX_VIRTIO_DEVS	16	/* VIRTIO_MMIO_MAX_DEVS */
 
 struct config {
 	const char *kernel;
@@ -129,7 +139,10 @@ struct config {
 	uint64_t load_addr;	/* raw binaries */
 	uint64_t entry;		/* raw binaries; 0 = load address */
 	bool have_entry;
-	const char *console;	/* "stdio" or "none" */
+	const char *console;	/* "stdio", "virtio" or "none" */
+	const char *disks[MAX_DISKS];	/* --disk FILE[,ro] */
+	int nr_disks;
+	bool rng;		/* --rng */
 	const char *dtb_out;	/* write the DTB here too */
 	const char *time_marker;
 	int verbose;
@@ -147,6 +160,8 @@ struct vm {
 	struct vcpu vcpus[MAX_VCPUS];
 	struct mmio_dev devs[MAX_MMIO_DEVS];
 	int nr_devs;
+	struct virtio_dev *virtio[MAX_VIRTIO_DEVS];	/* transport n at VIRTIO_MMIO_BASE + n * stride */
+	int nr_virtio;
 
 	/* boot */
 	uint64_t entry;
@@ -190,6 +205,8 @@ bool mmio_access(struct vm *vm, uint64_t addr, uint32_t len, bool is_write, uint
 int pl011_init(struct vm *vm);
 void pl011_start_input(struct vm *vm);
 void pl011_restore_tty(void);
+void console_tty_raw(void);
+void console_watch_output(const uint8_t *buf, size_t len);
 
 /* vcpu.c */
 int vcpus_start(struct vm *vm);

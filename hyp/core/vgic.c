@@ -865,6 +865,20 @@ static u32 lr_key(const struct vgic_irq *irq, u32 intid)
 	return (irq->active ? 0 : 1U << 17) | (u32)irq->priority << 9 | intid;
 }
 
+/*
+ * The pending state an LR may carry.  A level interrupt that is active
+ * because of its line is listed active only: the line is sampled again at
+ * the EOI maintenance interrupt (ICH_LR_EOI), so a guest that lowers it in
+ * its handler (a timer handler disabling its timer) is not interrupted a
+ * second time by a pending state the LR would otherwise keep.
+ */
+static bool lr_pending(const struct vgic *g, const struct vgic_irq *irq)
+{
+	if (!irq_deliverable(g, irq))
+		return false;
+	return irq->edge || irq->latch || !irq->active;
+}
+
 static bool lr_eligible(const struct vgic *g, const struct vgic_irq *irq)
 {
 	return irq->lr_cpu < 0 && (irq->active || irq_deliverable(g, irq));
@@ -898,9 +912,10 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 		u32 key;
 		unsigned int pos;
 
-		if (intid >= VGIC_NR_PRIVATE && spi_target(g, intid - VGIC_NR_PRIVATE) != (int)idx)
-			continue;
+		/* the cheap test first: most interrupts are neither pending nor active */
 		if (!lr_eligible(g, irq))
+			continue;
+		if (intid >= VGIC_NR_PRIVATE && spi_target(g, intid - VGIC_NR_PRIVATE) != (int)idx)
 			continue;
 		eligible++;
 		key = lr_key(irq, intid);
@@ -920,7 +935,7 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 		u32 intid = keys[k] & 0x1ff;
 		struct vgic_irq *irq = irq_of(g, idx, intid);
 		unsigned int state = (irq->active ? LR_A : 0) |
-				     (irq_deliverable(g, irq) ? LR_P : 0);
+				     (lr_pending(g, irq) ? LR_P : 0);
 
 		lrs[k] = (u64)intid | (u64)irq->priority << ICH_LR_PRIO_SHIFT |
 			 (irq->group ? ICH_LR_GROUP : 0) | (u64)state << ICH_LR_STATE_SHIFT |

@@ -49,35 +49,201 @@ if [ "$MODE" = reboot ]; then
 fi
 
 # --- vmm (gzvm-run): Linux guests with 1 and 4 vCPUs ---
-# vmm_guests BACKEND: boot the guest (this kernel's Image as
-# /lib/gzvm/guest-Image, a busybox initramfs whose /init,
-# tests/system/guest-init.sh, prints its CPU count and powers off).
-vmm_guests() {
-	for n in 1 4; do
-		out=/tmp/vmm-guest-$1-$n.log
-		echo "gzvm-test: vmm: booting a Linux guest with $n vCPU(s) on $1"
-		timeout 300 /lib/gzvm/gzvm-run --backend $1 --kernel /lib/gzvm/guest-Image \
-			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $n \
-			--cmdline "console=ttyAMA0 quiet panic=-1" \
-			--time-marker "gzvm-guest: /init running" </dev/null >$out 2>&1
-		rc=$?
-		sed 's/^/vmm-guest: /' $out
-		check "vmm: $1: $n-vCPU Linux guest reached its /init" \
-			"no 'gzvm-guest: /init running'" grep -q 'gzvm-guest: /init running' $out
-		got=$(grep -o 'gzvm-guest: processors=[0-9]* status=[0-9]*' $out)
-		check "vmm: $1: $n-vCPU guest counts $n processors, command status 0" "got '$got'" \
-			[ "$got" = "gzvm-guest: processors=$n status=0" ]
-		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest powers off" "status $rc" \
-			[ $rc -eq 0 ]
-		t=$(grep -o "on the console [0-9.]* s after the VMM started" $out | grep -o '[0-9.]* s')
-		echo "gzvm-test: vmm-time: $1 backend, $n vCPU(s): guest /init ${t:-?} after the VMM started"
-	done
+# The guest: this kernel's Image as /lib/gzvm/guest-Image, a busybox
+# initramfs whose /init (tests/system/guest-init.sh) runs the tests named
+# on its command line (gzvmguest.test=...) and prints one
+# "gzvm-guest: result NAME status=N out=..." line per test.
+
+# vmm_boot NAME BACKEND CPUS TESTS END [gzvm-run options]: boot a guest
+# that runs TESTS (a list for gzvmguest.test, which may be followed by
+# more words for the guest's command line) and ends with END
+# (poweroff|reboot); its console goes to $VMM_OUT, gzvm-run's status to
+# $VMM_RC.
+vmm_boot() {
+	_vn=$1 _vb=$2 _vc=$3 _vt=$4 _ve=$5
+	shift 5
+	VMM_OUT=/tmp/vmm-guest-$_vb-$_vn.log
+	echo "gzvm-test: vmm: $_vb: guest '$_vn', $_vc vCPU(s), tests $_vt, then $_ve"
+	timeout 180 /lib/gzvm/gzvm-run --backend $_vb --kernel /lib/gzvm/guest-Image \
+		--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus $_vc \
+		--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=$_vt gzvmguest.end=$_ve" \
+		--time-marker "gzvm-guest: /init running" "$@" </dev/null >$VMM_OUT 2>&1
+	VMM_RC=$?
+	tr -d '\r' <$VMM_OUT | sed 's/^/vmm-guest: /'
+	check "vmm: $_vb: guest '$_vn' ($_vc vCPU(s)) ran its /init to the end" \
+		"no 'gzvm-guest: done' (gzvm-run status $VMM_RC)" grep -q 'gzvm-guest: done' $VMM_OUT
 }
+
+# guest_result TEST: "status=N out=..." of TEST in the last guest's output
+guest_result() {
+	tr -d '\r' <$VMM_OUT | grep -m1 "^gzvm-guest: result $1 " | sed "s/^gzvm-guest: result $1 //"
+}
+
+# check_result BACKEND TEST EXPECTED WHAT: one check of a guest's result
+check_result() {
+	_got=$(guest_result "$2")
+	check "vmm: $1: guest '$_vn': $4" "expected '$3', got '$_got'" [ "$_got" = "$3" ]
+}
+
+vmm_time() { # vmm_time BACKEND CPUS: the time to the guest's /init
+	_t=$(grep -o "on the console [0-9.]* s after the VMM started" $VMM_OUT | grep -o '[0-9.]* s')
+	echo "gzvm-test: vmm-time: $1 backend, $2 vCPU(s): guest /init ${_t:-?} after the VMM started"
+}
+
+# vmm_guests BACKEND: commands, exit statuses, poweroff and reboot
+vmm_guests() {
+	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
+	for n in 1 4; do
+		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail,modules poweroff
+		check_result $1 cpus "status=0 out=$n" "counts $n processors"
+		check_result $1 cmd "status=0 out=$sha" \
+			"a pipeline over a known file gives the digest computed on the build machine"
+		_got=$(guest_result fail)
+		check "vmm: $1: guest 'cmd-$n': a failing command reports status 1" \
+			"got '$_got'" [ "${_got%% *}" = status=1 ]
+		check_result $1 modules "status=0 out=" \
+			"loads its virtio, vsock and ext4 modules (/lib/gzvm/load-modules)"
+		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest's poweroff -f" \
+			"status $VMM_RC" [ $VMM_RC -eq 0 ]
+		vmm_time $1 $n
+	done
+	vmm_boot reboot $1 2 cpus reboot
+	# panic=-1 would end in a reset (4) as well: the guest must have got
+	# to its reboot, and not panicked
+	panic=$(grep -m1 'Kernel panic' $VMM_OUT)
+	check "vmm: $1: gzvm-run exits 4 after the guest's reboot -f (PSCI SYSTEM_RESET)" \
+		"status $VMM_RC${panic:+, $panic}" [ $VMM_RC -eq 4 -a -z "$panic" ]
+}
+# --- end vmm ---
+
+# --- host modules (tools/mkinitramfs.sh --modules): tun, vhost_vsock ---
+host_modules() {
+	out=$(/lib/gzvm/load-modules 2>&1)
+	rc=$?
+	check "host: /lib/gzvm/load-modules loads $(tr '\n' ' ' </lib/gzvm/modules/order 2>/dev/null)" \
+		"status $rc: $(echo $out)" [ $rc -eq 0 ]
+	check "host: /dev/net/tun and /dev/vhost-vsock exist after loading tun and vhost_vsock" \
+		"$(ls /dev/net/tun /dev/vhost-vsock 2>&1 | tr '\n' ' ')" \
+		[ -c /dev/net/tun -a -c /dev/vhost-vsock ]
+}
+# --- end host modules ---
+
+# --- vmm disk (gzvm-run --disk): virtio-blk persistence and read-only ---
+# vmm_disk BACKEND: a guest writes a token on a copy of the ext4 disk and
+# powers off; a second guest reads it back from the same file; a third
+# gets it read-only (--disk FILE,ro) and must not change a single byte.
+vmm_disk() {
+	disk=/tmp/guest-disk-$1.ext4
+	if ! cp /lib/gzvm/guest-disk.ext4 $disk; then
+		nok "vmm: $1: disk: a copy of /lib/gzvm/guest-disk.ext4" "cp failed"
+		return
+	fi
+	token=gzvm-$(hexdump -n 8 -e '2/4 "%08x"' /dev/urandom)
+	vmm_boot disk-write $1 1 "disk-write gzvmguest.token=$token" poweroff --disk $disk
+	check_result $1 disk-write "status=0 out=wrote $token" \
+		"mounts the virtio-blk disk and writes a file"
+	check "vmm: $1: gzvm-run exits 0 after the disk-write guest" "status $VMM_RC" [ $VMM_RC -eq 0 ]
+	vmm_boot disk-read $1 1 disk-read poweroff --disk $disk
+	check_result $1 disk-read "status=0 out=$token" \
+		"a second VMM run reads back what the first wrote"
+	before=$(sha256sum $disk | cut -d' ' -f1)
+	vmm_boot disk-ro $1 1 disk-ro poweroff --disk $disk,ro
+	_got=$(guest_result disk-ro)
+	case $_got in
+	"status=0 out=refused,mount-ro" | "status=0 out=refused,mount-refused") _ok=1 ;;
+	*) _ok=0 ;;
+	esac
+	check "vmm: $1: guest 'disk-ro': a read-only disk refuses writes to the device and a read-write mount" \
+		"got '$_got'" [ $_ok = 1 ]
+	after=$(sha256sum $disk | cut -d' ' -f1)
+	check "vmm: $1: the read-only disk's file is unchanged after the guest" \
+		"sha256 $before before, $after after" [ "$before" = "$after" ]
+	rm -f $disk
+}
+# --- end vmm disk ---
+
+# --- vmm virtio: virtio-blk, virtio-console, virtio-rng in a real guest ---
+# vmm_virtio BACKEND: boot tests/system/guest-virtio.sh with a read-only
+# disk of a known pattern, a zeroed read-write disk, --rng and
+# --console virtio fed one line on stdin; compare what the guest reports
+# with the host's own view, and the read-write image after gzvm-run exited.
+vmm_virtio() {
+	_vi=/lib/gzvm/guest-virtio-initramfs.cpio.gz
+	if [ ! -f $_vi ]; then
+		nok "vmm: $1: virtio guest initramfs in /lib/gzvm" "no $_vi"
+		return
+	fi
+	_ro=/tmp/virtio-ro.img _rw=/tmp/virtio-rw.img _out=/tmp/vmm-virtio-$1.log
+	yes gzvm-virtio-pattern | head -c 1048576 >$_ro
+	dd if=/dev/zero of=$_rw bs=1024 count=2048 2>/dev/null
+	_want=$(sha256sum <$_ro | cut -d' ' -f1)
+	echo "gzvm-test: vmm: booting the virtio guest on $1"
+	# stdin: a FIFO that gets its line once the guest wrote on hvc0, i.e.
+	# after virtio_console's probe (the driver drops input for a port it
+	# has not registered yet), as a user types after seeing a prompt
+	rm -f /tmp/virtio-in $_out
+	mkfifo /tmp/virtio-in
+	(
+		_i=0
+		while ! grep -q hvc0-says-hello $_out 2>/dev/null && [ $_i -lt 1200 ]; do
+			sleep 0.2
+			_i=$((_i + 1))
+		done
+		echo host-says-ping
+	) >/tmp/virtio-in &
+	# live on the console (run.sh ends a boot whose console is silent too long)
+	{
+		timeout 240 /lib/gzvm/gzvm-run --backend $1 \
+			--kernel /lib/gzvm/guest-Image --initrd $_vi --memory 256M --cpus 2 \
+			--cmdline "console=ttyAMA0 quiet panic=-1" --console virtio \
+			--disk $_ro,ro --disk $_rw --rng -v </tmp/virtio-in 2>&1
+		echo "gzvm-run-status=$?"
+	} | tee $_out | sed 's/^/vmm-virtio: /'
+	kill $! 2>/dev/null
+	rm -f /tmp/virtio-in
+	_rc=$(grep -o 'gzvm-run-status=[0-9]*' $_out | cut -d= -f2)
+	check "vmm: $1: virtio guest powered off, gzvm-run exits 0" "status $_rc" [ "$_rc" = 0 ]
+	_got=$(grep -o 'gzvm-virtio: vda sha256=[0-9a-f]*' $_out)
+	check "vmm: $1: virtio-blk: the guest reads the read-only disk (sha256)" \
+		"got '$_got', want $_want" [ "$_got" = "gzvm-virtio: vda sha256=$_want" ]
+	_got=$(grep -o 'gzvm-virtio: vda size=[0-9]* ro=[0-9]*' $_out)
+	check "vmm: $1: virtio-blk: capacity 2048 sectors, read-only flag" "got '$_got'" \
+		[ "$_got" = "gzvm-virtio: vda size=2048 ro=1" ]
+	check "vmm: $1: virtio-blk: GET_ID gives the image's name as serial" \
+		"$(grep -o 'gzvm-virtio: vda serial=.*' $_out)" \
+		grep -q 'gzvm-virtio: vda serial=virtio-ro.img' $_out
+	check "vmm: $1: virtio-blk: a write to the read-only disk is refused" \
+		"$(grep -o 'gzvm-virtio: vda write=.*' $_out)" grep -q 'gzvm-virtio: vda write=refused' $_out
+	_got=$(dd if=$_rw bs=512 skip=8 count=1 2>/dev/null | head -n1)
+	check "vmm: $1: virtio-blk: the guest's line is at sector 8 of the read-write image" \
+		"got '$_got'" [ "$_got" = gzvm-virtio-written ]
+	_got=$(dd if=$_rw bs=4096 skip=128 count=64 2>/dev/null | sha256sum | cut -d' ' -f1)
+	_want=$(dd if=$_ro bs=4096 count=64 2>/dev/null | sha256sum | cut -d' ' -f1)
+	check "vmm: $1: virtio-blk: 256 KiB copied by the guest from vda to vdb match" \
+		"got $_got, want $_want" [ "$_got" = "$_want" ]
+	check "vmm: $1: virtio-rng: the guest's current hwrng is virtio_rng.0" \
+		"$(grep -o 'gzvm-virtio: hwrng .*' $_out | tr -d '\r' | tr '\n' ' ')" \
+		grep -q 'gzvm-virtio: hwrng current=virtio_rng.0' $_out
+	_got=$(grep -o 'gzvm-virtio: hwrng bytes=[0-9]*' $_out)
+	check "vmm: $1: virtio-rng: a 4096-byte read of /dev/hwrng gets 4096 bytes" "got '$_got'" \
+		[ "$_got" = 'gzvm-virtio: hwrng bytes=4096' ]
+	check "vmm: $1: virtio-console: the guest's hvc0 output reaches stdout" \
+		"no 'hvc0-says-hello'" grep -q 'hvc0-says-hello' $_out
+	check "vmm: $1: virtio-console: the guest reads the host's stdin line on hvc0" \
+		"$(grep -o 'gzvm-virtio: hvc0 .*' $_out)" grep -q "gzvm-virtio: hvc0 read 'host-says-ping'" $_out
+	check "vmm: $1: virtio: no device asked for a reset" \
+		"$(grep -m1 'needs a reset' $_out)" [ -z "$(grep 'needs a reset' $_out)" ]
+	rm -f $_ro $_rw
+}
+# --- end vmm virtio ---
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
 	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
+		host_modules
 		vmm_guests kvm
+		vmm_disk kvm
+		vmm_virtio kvm	# vmm virtio
 	else
 		nok "vmm: kvm: /dev/kvm, gzvm-run and the guest are there" \
 			"$(ls /dev/kvm /lib/gzvm 2>&1 | tr '\n' ' ')"
@@ -307,7 +473,10 @@ if [ -f $GZKO ]; then
 			"status $rc, '$(head -n1 /tmp/vmm-err.txt)'" \
 			[ $rc -eq 2 -a -n "$(grep 'out of range' /tmp/vmm-err.txt)" ]
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
+		host_modules
 		vmm_guests gzvm
+		vmm_disk gzvm
+		vmm_virtio gzvm	# vmm virtio
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \

@@ -11,6 +11,8 @@
 # and max-smp4-k61-reboot a72-smp2-k61-reboot (reboot -f with -no-reboot);
 # max-smp4-k61-kvm: the host at EL2 without the hypervisor, booting the
 # VMM's Linux guests on /dev/kvm (gzvm-run --backend kvm) only.
+# demo: `make run` driven from a script (tests/system/demo.sh, which make
+# check runs as a suite of its own), on request only.
 #
 # Environment:
 #   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
@@ -80,32 +82,74 @@ else
 fi
 # --- end selftests ---
 
-# --- vmm (gzvm-run) and its Linux guest's initramfs, built once ---
+# --- vmm (gzvm-run) and its Linux guests' files, built once ---
+# The guest's initramfs (per kernel: its modules) runs guest-init.sh with
+# a known file whose digest under guest-init.sh's "cmd" pipeline is
+# computed here, with the build machine's tools, as the host's oracle
+# (/lib/gzvm/guest-known.sha256). guest-disk.ext4 is the virtio-blk disk.
+GUEST_MODULES=virtio_mmio,virtio_blk,virtio_console,virtio-rng,virtio_net,vmw_vsock_virtio_transport,ext4
 VMM=$WORK/vmm/gzvm-run
 VMM_OK=0
-GUEST_INITRD=$WORK/guest/guest-initramfs.cpio.gz
+GDIR=$WORK/guest
+mkdir -p "$GDIR/files" "$GDIR/disk-root"
+seq 1 30000 >"$GDIR/files/known.txt"
+grep 7 "$GDIR/files/known.txt" | tail -n 1000 | sha256sum | cut -d' ' -f1 >"$GDIR/guest-known.sha256"
+echo "gzvm test disk" >"$GDIR/disk-root/hello.txt"
 if make -C "$ROOT/vmm" OUT="$WORK/vmm" >"$WORK/vmm.log" 2>&1 &&
-	"$ROOT/tools/mkinitramfs.sh" -o "$GUEST_INITRD" "$ROOT/tests/system/guest-init.sh" \
-		>>"$WORK/vmm.log" 2>&1; then
+	"$ROOT/tools/mkdisk.sh" "$GDIR/guest-disk.ext4" 16M "$GDIR/disk-root" >>"$WORK/vmm.log" 2>&1; then
 	VMM_OK=1
 else
-	echo "system: building vmm/ or the guest initramfs failed:" >&2
+	echo "system: building vmm/ or the guest disk failed:" >&2
 	cat "$WORK/vmm.log" >&2
 fi
-# The guest kernel is the host's own Image, under the name guest-Image.
-vmm_files() { # vmm_files KTAG: the files for /lib/gzvm
+# vmm_files KTAG: the files for the host's /lib/gzvm: the VMM, the guest
+# kernel (the host's own Image, as guest-Image), its initramfs, the disk.
+vmm_files() {
 	local var=${1}_IMAGE
 	[[ $VMM_OK -eq 1 && -f ${!var:-} ]] || return 0
-	mkdir -p "$WORK/guest/$1"
-	ln -f "${!var}" "$WORK/guest/$1/guest-Image" 2>/dev/null ||
-		cp "${!var}" "$WORK/guest/$1/guest-Image"
-	echo "$VMM" "$GUEST_INITRD" "$WORK/guest/$1/guest-Image"
+	mkdir -p "$GDIR/$1"
+	ln -f "${!var}" "$GDIR/$1/guest-Image" 2>/dev/null ||
+		cp "${!var}" "$GDIR/$1/guest-Image"
+	if ! "$ROOT/tools/mkinitramfs.sh" -o "$GDIR/$1/guest-initramfs.cpio.gz" \
+		--modules "$1" "$GUEST_MODULES" "$ROOT/tests/system/guest-init.sh" \
+		"$GDIR/files/known.txt" >>"$WORK/vmm.log" 2>&1; then
+		echo "system: building the guest initramfs for $1 failed:" >&2
+		cat "$WORK/vmm.log" >&2
+		return 0
+	fi
+	echo "$VMM" "$GDIR/$1/guest-initramfs.cpio.gz" "$GDIR/$1/guest-Image" \
+		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4"
 }
 # shellcheck disable=SC1091
 . "$ROOT/build/deps/deps.env"
 # --- end vmm ---
 
-# One initramfs per kernel (the test module and gzvm.ko are built for each).
+# --- vmm virtio: the guest of init-test.sh's vmm_virtio (virtio-blk/console/rng) ---
+# Its initramfs, per kernel: tests/system/guest-virtio.sh and the virtio
+# modules that kernel has as modules (6.12's .ko.xz decompressed here:
+# busybox insmod cannot).
+VIRTIO_MODULES="drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/virtio_console
+	drivers/char/hw_random/virtio-rng"
+virtio_guest_files() { # virtio_guest_files KTAG: the virtio guest initramfs for /lib/gzvm
+	local var=${1}_MODDIR m dir=$WORK/guest/$1/virtio-modules
+	[[ $VMM_OK -eq 1 && -d ${!var:-} ]] || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	for m in $VIRTIO_MODULES; do
+		if [[ -f ${!var}/kernel/$m.ko ]]; then
+			cp "${!var}/kernel/$m.ko" "$dir/"
+		elif [[ -f ${!var}/kernel/$m.ko.xz ]]; then
+			xz -dc "${!var}/kernel/$m.ko.xz" >"$dir/$(basename "$m").ko"
+		fi	# else built in
+	done
+	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz" \
+		"$ROOT/tests/system/guest-virtio.sh" "$dir"/*.ko >>"$WORK/vmm.log" 2>&1 || return 0
+	echo "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz"
+}
+# --- end vmm virtio ---
+
+# One initramfs per kernel (the test module and gzvm.ko are built for each),
+# with the Debian modules the host needs for the VMM's virtio-net and vsock.
+HOST_MODULES=tun,vhost_vsock
 declare -A INITRD DRIVER_OK
 make_initrd() {
 	local tag=$1 ko=()
@@ -131,13 +175,20 @@ make_initrd() {
 	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST")	# selftests
 	# shellcheck disable=SC2207
 	ko+=($(vmm_files "$tag"))	# vmm
+	# shellcheck disable=SC2207
+	ko+=($(virtio_guest_files "$tag"))	# vmm virtio
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/initramfs-$tag.cpio.gz" \
+		--modules "$tag" "$HOST_MODULES" \
 		"$ROOT/tests/system/init-test.sh" "${ko[@]}" >/dev/null || return 1
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
 }
 
 run_config() {
 	local cfg=$1 cpu smp ktag mode=full
+	if [[ $cfg == demo ]]; then
+		GZVM_DEMO_TIMEOUT=$TIMEOUT "$ROOT/tests/system/demo.sh" "$RESULTS" K61
+		return
+	fi
 	case $cfg in
 	*-reboot) mode=reboot ;;
 	*-kvm) mode=kvm ;;	# vmm: kvm backend
@@ -168,7 +219,7 @@ run_config() {
 		"see build/system/gzvm_smoke.log" [ "$SMOKE_OK" = 1 ]
 	tap_check "tests/selftests build (make -C tests/selftests)" \
 		"see build/system/selftests.log" [ "$SELFTEST_OK" = 1 ]
-	tap_check "vmm/ (gzvm-run) and the guest initramfs build" \
+	tap_check "vmm/ (gzvm-run) and the guest disk image build" \
 		"see build/system/vmm.log" [ "$VMM_OK" = 1 ]	# vmm
 
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"

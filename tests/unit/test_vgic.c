@@ -523,7 +523,8 @@ static void test_irouter_any(void **state)
 	vgic_sync_lrs(&g, 3, lrs, 1);
 	assert_int_equal(flush(2, other, 4, NULL), 0);
 	assert_int_equal(flush(3, lrs, 4, NULL), 1);
-	assert_int_equal(lr_state(lrs[0]), 3);	/* active, line still high */
+	/* active, line still high: listed active only, resampled at its EOI */
+	assert_int_equal(lr_state(lrs[0]), 2);
 }
 
 static void test_gicr_typer(void **state)
@@ -820,8 +821,14 @@ static void test_lr_level_eoi(void **state)
 	vgic_sync_lrs(&g, 0, lrs, 4);
 	assert_true(spi_get(0x300, 60));
 	assert_true(spi_get(0x200, 60));
+	/*
+	 * ... but the LR carries only the active state, with an EOI
+	 * maintenance request: the line is sampled again after the EOI, so a
+	 * line the guest lowers before its EOI gives no second interrupt.
+	 */
 	assert_int_equal(flush(0, lrs, 4, NULL), 1);
-	assert_int_equal(lr_state(lrs[0]), 3);
+	assert_int_equal(lr_state(lrs[0]), 2);
+	assert_true(lrs[0] & ICH_LR_EOI);
 	/* EOId with the line still high: pending again, not active */
 	lrs[0] = lr_with_state(lrs[0], 0);
 	vgic_sync_lrs(&g, 0, lrs, 4);
@@ -834,6 +841,23 @@ static void test_lr_level_eoi(void **state)
 	lrs[0] = lr_with_state(lrs[0], 0);
 	vgic_sync_lrs(&g, 0, lrs, 4);
 	assert_false(spi_get(0x200, 60));
+	assert_int_equal(flush(0, lrs, 4, NULL), 0);
+	/*
+	 * Acknowledged, an exit with the line still high (listed active
+	 * only), then the guest's handler lowers the line and EOIs: no
+	 * second delivery (a timer handler disabling its timer).
+	 */
+	vgic_set_line(&g, 60, 0, true);
+	assert_int_equal(flush(0, lrs, 4, NULL), 1);
+	lrs[0] = lr_with_state(lrs[0], 2);
+	vgic_sync_lrs(&g, 0, lrs, 4);
+	assert_int_equal(flush(0, lrs, 4, NULL), 1);
+	assert_int_equal(lr_state(lrs[0]), 2);
+	vgic_set_line(&g, 60, 0, false);
+	lrs[0] = lr_with_state(lrs[0], 0);
+	vgic_sync_lrs(&g, 0, lrs, 4);
+	assert_false(spi_get(0x200, 60));
+	assert_false(spi_get(0x300, 60));
 	assert_int_equal(flush(0, lrs, 4, NULL), 0);
 	/* pending set by ISPENDR with the line low: acknowledging clears it */
 	spi_set(0x200, 60);
@@ -957,7 +981,7 @@ static void test_active_first(void **state)
 	assert_int_equal(flush(0, lrs, 2, &uf), 2);
 	assert_true(uf);
 	assert_int_equal(lr_intid(lrs[0]), 35);
-	assert_int_equal(lr_state(lrs[0]), 3);
+	assert_int_equal(lr_state(lrs[0]), 2);	/* level: active only until its EOI */
 	assert_int_equal(lr_intid(lrs[1]), 32);
 }
 

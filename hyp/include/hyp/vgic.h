@@ -238,7 +238,10 @@ u32 vgic_send_sgi(struct vgic *g, unsigned int from, u64 sgi1r);
  * INTID.  LR = vINTID | Priority << 48 | Group << 60 | State << 62 (HW = 0),
  * plus ICH_LR_EOI for level-sensitive interrupts so the caller gets a
  * maintenance interrupt when the guest deactivates one and can resample its
- * line.  An edge interrupt's pending state moves into the LR.  Those
+ * line; an active level interrupt is listed active only (its pending state
+ * comes back from the line after the EOI, not from the LR, so a guest that
+ * lowers the line in its handler is not interrupted twice).  An edge
+ * interrupt's pending state moves into the LR.  Those
  * interrupts are listed on idx until vgic_sync_lrs() (a flush without a sync
  * first puts the previous ones back as they were).  Returns the number of
  * LRs written (the rest of lrs[] is zeroed); *underflow (if non-NULL) says
