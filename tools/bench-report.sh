@@ -167,7 +167,6 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set logscale y
 set yrange [10:*]
-set format y "10^{%L}"
 set format y "%.0s%c"
 set grid ytics
 set xtics rotate by -30 scale 0
