@@ -7,6 +7,8 @@
 #   make run-host   the same without the guest: the host's shell
 #   make check      every test suite; ends with "N passed, N failed"
 #   make fuzz       the fuzz targets for 10 minutes each
+#   make bench      gzvm against KVM VHE, nVHE and pKVM under QEMU -icount
+#                   (docs/benchmarks.md; not part of make check)
 #
 # `make run` and `make check` first install what is missing (tools/setup.sh:
 # Debian packages, the arm64 kernels and headers, busybox).
@@ -15,7 +17,7 @@ BUILD		:= $(CURDIR)/build
 RESULTS		:= $(BUILD)/results
 FUZZ_SECONDS	?= 20
 
-.PHONY: all deps hyp driver vmm test-programs check run run-host fuzz clean help
+.PHONY: all deps hyp driver vmm test-programs check run run-host fuzz bench clean help
 
 all: hyp driver vmm test-programs
 
@@ -58,8 +60,12 @@ check: deps
 fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz RESULTS=$(RESULTS)
 
+# Deterministic microbenchmarks; writes docs/bench/results.{md,json}, chart.png
+bench: deps
+	tools/bench.sh
+
 clean:
-	rm -rf $(BUILD)/hyp $(BUILD)/vmm $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/results
+	rm -rf $(BUILD)/hyp $(BUILD)/vmm $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/bench $(BUILD)/results
 
 help:
 	@sed -n '2,12p' Makefile

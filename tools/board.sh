@@ -21,6 +21,10 @@
 #   --no-reboot        QEMU -no-reboot: a guest reset ends QEMU (status 0)
 #   --gdb              QEMU -s -S: wait for gdb-multiarch on :1234
 #   --qarma            keep QEMU's default (slow) QARMA PAuth with -cpu max
+#   --icount           -icount shift=0,sleep=off: virtual time advances 1 ns
+#                      per guest instruction (and not while idle), so a
+#                      counter delta is a repeatable instruction count
+#                      (single-threaded TCG; tools/bench.sh)
 #   --dry-run          print the QEMU command and exit
 #
 # Memory map with the hypervisor: QEMU loads the hypervisor (Image format)
@@ -36,7 +40,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "board: $*" >&2; exit 2; }
 
 CPU=max SMP='' MEM=2G KTAG=K61 INITRD='' APPEND='' HYP=$ROOT/build/hyp/gzvm-hyp.bin
-HYP_ARGS='' NO_HYP=0 TIMEOUT='' LOG='' NO_REBOOT=0 GDB=0 QARMA=0 DRY=0
+HYP_ARGS='' NO_HYP=0 TIMEOUT='' LOG='' NO_REBOOT=0 GDB=0 QARMA=0 DRY=0 ICOUNT=0
 EXTRA=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -54,9 +58,10 @@ while [[ $# -gt 0 ]]; do
 	--no-reboot) NO_REBOOT=1 ;;
 	--gdb) GDB=1 ;;
 	--qarma) QARMA=1 ;;
+	--icount) ICOUNT=1 ;;
 	--dry-run) DRY=1 ;;
 	--) shift; EXTRA=("$@"); break ;;
-	-h|--help) sed -n '4,35p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help) sed -n '4,36p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) die "unknown option $1 (--help)" ;;
 	esac
 	shift
@@ -117,6 +122,7 @@ else
 fi
 [[ $NO_REBOOT -eq 1 ]] && QEMU+=(-no-reboot)
 [[ $GDB -eq 1 ]] && QEMU+=(-s -S)
+[[ $ICOUNT -eq 1 ]] && QEMU+=(-icount shift=0,sleep=off)
 QEMU+=("${EXTRA[@]}")
 
 CMD=()

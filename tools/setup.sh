@@ -8,8 +8,9 @@
 # System-wide (apt-get install): the cross toolchain, QEMU, dtc/libfdt,
 # cmocka, clang, gdb-multiarch, cpio, xz, the firmware that gzvm-run --bios
 # boots in the system tests (u-boot-qemu, qemu-efi-aarch64; both arch all),
-# mtools, dosfstools and e2fsprogs (disk images for them), and the native
-# (amd64) linux-kbuild-* packages that match the arm64 kernel headers.
+# mtools, dosfstools and e2fsprogs (disk images for them), gnuplot (make
+# bench), and the native (amd64) linux-kbuild-* packages that match the
+# arm64 kernel headers.
 #
 # Into build/deps/ (apt-get download + dpkg -x, nothing system-wide):
 #   k61/   the kernel of the linux-image-arm64 meta-package (today 6.1)
@@ -35,7 +36,8 @@ STAMP=$DEPS/.stamp
 
 SYSTEM_PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev clang libclang-rt-14-dev
-	gdb-multiarch cpio xz-utils kmod e2fsprogs u-boot-qemu qemu-efi-aarch64 mtools dosfstools)
+	gdb-multiarch cpio xz-utils kmod e2fsprogs u-boot-qemu qemu-efi-aarch64 mtools dosfstools
+	gnuplot-nox)
 
 # Kernel tags and the meta-packages they are resolved from.
 TAGS=(K61 K612)
