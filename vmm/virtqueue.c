@@ -276,42 +276,40 @@ void virtq_push(struct virtq *vq, const struct virtq_elem *elem, uint32_t len)
 	__atomic_store_n((uint16_t *)(vq->used + 2), vq->used_idx, __ATOMIC_RELEASE);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off, void *buf, size_t len)
+/* Copy between buf and the bytes [off, off + len) of iov[], either way. */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t off, uint8_t *buf,
+		       size_t len, bool into_iov)
 {
 	size_t done = 0;
 
 	for (unsigned int i = 0; i < n && done < len; i++) {
 		size_t l = iov[i].iov_len, c;
+		uint8_t *seg;
 
 		if (off >= l) {
 			off -= l;
 			continue;
 		}
+		seg = (uint8_t *)iov[i].iov_base + off;
 		c = l - off < len - done ? l - off : len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + off, c);
+		if (into_iov)
+			memcpy(seg, buf + done, c);
+		else
+			memcpy(buf + done, seg, c);
 		done += c;
 		off = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off, void *buf, size_t len)
+{
+	return iov_copy(iov, n, off, buf, len, false);
+}
+
 size_t iov_from_buf(const struct iovec *iov, unsigned int n, size_t off, const void *buf, size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned int i = 0; i < n && done < len; i++) {
-		size_t l = iov[i].iov_len, c;
-
-		if (off >= l) {
-			off -= l;
-			continue;
-		}
-		c = l - off < len - done ? l - off : len - done;
-		memcpy((uint8_t *)iov[i].iov_base + off, (const uint8_t *)buf + done, c);
-		done += c;
-		off = 0;
-	}
-	return done;
+	return iov_copy(iov, n, off, (uint8_t *)buf, len, true);
 }
 
 int iov_slice(const struct iovec *iov, unsigned int n, size_t off, size_t len,
