@@ -17,6 +17,9 @@
 #               sha256 of its lines containing a 7, last 1000 of them
 #   fail        a command that must fail (ls of a missing file, status 1)
 #   modules     /lib/gzvm/load-modules (virtio-mmio, virtio-blk, ext4, ...)
+#   busabort    a load from 0x0b000000, where the board has nothing (through
+#               /dev/mem): the VMM answers with an external abort, so the
+#               process dies of SIGBUS (status 135) and the guest goes on
 #   disk-write  rewrite a block of /dev/vda with its own content (the
 #               control for disk-ro), mount it (ext4) on /mnt, write the
 #               token to /mnt/gzvm-token, sync, unmount
@@ -67,6 +70,7 @@ t_cmd() {
 	grep 7 /lib/gzvm/known.txt | tail -n 1000 | sha256sum | cut -d' ' -f1
 }
 t_fail() { ls /lib/gzvm/no-such-file; }
+t_busabort() { sh -c 'exec devmem 0x0b000000 32'; }
 t_modules() { /lib/gzvm/load-modules; }
 
 # wait_disk: /dev/vda appears once virtio_mmio and virtio_blk probed it
@@ -196,7 +200,7 @@ t_vsock_client() {
 
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
-	cpus | cmd | fail | modules) run "$t" "t_$t" ;;
+	cpus | cmd | fail | modules | busabort) run "$t" "t_$t" ;;
 	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
 	net | net2 | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;

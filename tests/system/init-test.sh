@@ -205,7 +205,7 @@ vmm_time() { # vmm_time BACKEND CPUS: the time to the guest's /init
 vmm_guests() {
 	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
 	for n in 1 4; do
-		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail,modules poweroff
+		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail,modules,busabort poweroff
 		check_result $1 cpus "status=0 out=$n" "counts $n processors"
 		check_result $1 cmd "status=0 out=$sha" \
 			"a pipeline over a known file gives the digest computed on the build machine"
@@ -214,6 +214,9 @@ vmm_guests() {
 			"got '$_got'" [ "${_got%% *}" = status=1 ]
 		check_result $1 modules "status=0 out=" \
 			"loads its virtio, vsock and ext4 modules (/lib/gzvm/load-modules)"
+		_got=$(guest_result busabort)
+		check "vmm: $1: guest 'cmd-$n': a load where the board has nothing kills the process with SIGBUS (135)" \
+			"got '$_got'" [ "${_got%% *}" = status=135 ]
 		check "vmm: $1: gzvm-run exits 0 after the $n-vCPU guest's poweroff -f" \
 			"status $VMM_RC" [ $VMM_RC -eq 0 ]
 		vmm_time $1 $n
