@@ -305,11 +305,13 @@ vmm_virtio() {
 		done
 		echo host-says-ping
 	) >/tmp/virtio-in &
-	# live on the console (run.sh ends a boot whose console is silent too long)
+	# live on the console, with the guest's kernel messages: run.sh ends a
+	# boot whose console is silent for 120 s, so a guest that hangs must be
+	# ended (and reported, with where it stopped) before that
 	{
-		timeout 240 /lib/gzvm/gzvm-run --backend $1 \
+		timeout 100 /lib/gzvm/gzvm-run --backend $1 \
 			--kernel /lib/gzvm/guest-Image --initrd $_vi --memory 256M --cpus 2 \
-			--cmdline "console=ttyAMA0 quiet panic=-1" --console virtio \
+			--cmdline "console=ttyAMA0 panic=-1" --console virtio \
 			--disk $_ro,ro --disk $_rw --rng -v </tmp/virtio-in 2>&1
 		echo "gzvm-run-status=$?"
 	} | tee $_out | sed 's/^/vmm-virtio: /'
