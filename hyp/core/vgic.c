@@ -115,6 +115,71 @@ static struct vgic_irq *irq_of(struct vgic *g, unsigned int cpu, u32 intid)
 	return c ? &c->priv[intid] : NULL;
 }
 
+/*
+ * The busy bits (struct vgic_cpu.busy for SGIs and PPIs, struct
+ * vgic.spi_busy for SPIs) spare the scans before every guest entry
+ * (vgic_flush_lrs, pending_for_locked) a walk over all 256 INTIDs.
+ * Invariant: an interrupt whose bit is clear is idle.  Whatever may make
+ * one non-idle (latch, line or active set) sets its bit with mark_busy();
+ * the scans meet busy interrupts through next_busy(), which clears the bits
+ * of those found idle again.  A bit set too often costs a test, never a lost
+ * interrupt.
+ */
+#define BUSY_WORDS	(1 + VGIC_NR_SPIS / 32)	/* word 0: private INTIDs 0..31 */
+
+struct busy_iter {
+	unsigned int word;	/* INTIDs word * 32 .. word * 32 + 31 */
+	u32 left;		/* bits of that word not yet visited */
+};
+
+static bool irq_idle(const struct vgic_irq *irq)
+{
+	return !irq->latch && !irq->line && !irq->active && irq->lr_cpu < 0;
+}
+
+static void mark_busy(struct vgic *g, unsigned int cpu, u32 intid)
+{
+	struct vgic_cpu *c = cpu_of(g, cpu);
+
+	if (intid >= VGIC_NR_PRIVATE)
+		g->spi_busy[(intid - VGIC_NR_PRIVATE) / 32] |= 1U << (intid % 32);
+	else if (c)
+		c->busy |= 1U << intid;
+}
+
+static u32 *busy_word(struct vgic *g, struct vgic_cpu *c, unsigned int word)
+{
+	return word ? &g->spi_busy[word - 1] : &c->busy;
+}
+
+static struct busy_iter busy_first(const struct vgic_cpu *c)
+{
+	return (struct busy_iter){ .word = 0, .left = c->busy };
+}
+
+/* The next INTID in vCPU c's view that is not idle; false when none is left. */
+static bool next_busy(struct vgic *g, struct vgic_cpu *c, struct busy_iter *it, u32 *intid)
+{
+	for (;;) {
+		unsigned int bit;
+		u32 id;
+
+		while (!it->left) {
+			if (++it->word >= BUSY_WORDS)
+				return false;
+			it->left = *busy_word(g, c, it->word);
+		}
+		bit = (unsigned int)__builtin_ctz(it->left);
+		it->left &= it->left - 1;
+		id = it->word * 32 + bit;
+		if (!irq_idle(irq_of(g, c->idx, id))) {
+			*intid = id;
+			return true;
+		}
+		*busy_word(g, c, it->word) &= ~(1U << bit);
+	}
+}
+
 static u64 aff_of_irouter(u64 r)
 {
 	return r & MPIDR_AFF_BITS;
@@ -257,6 +322,8 @@ static void bitreg_access(struct vgic *g, unsigned int from, unsigned int cpu, u
 			notify(g, cpu, intid);
 		} else if ((*val >> i) & 1) {
 			bitreg_write_one(g, irq, from, r, irq_target(g, cpu, intid));
+			if (r == R_SPEND || r == R_SACTIVE)
+				mark_busy(g, cpu, intid);
 			notify(g, cpu, intid);
 		}
 	}
@@ -740,6 +807,8 @@ int vgic_set_line(struct vgic *g, u32 intid, unsigned int cpu, bool level)
 		if (irq->edge && level && !irq->line)
 			irq->latch = 1;
 		irq->line = level;
+		if (level)
+			mark_busy(g, cpu, intid);
 		notify(g, cpu, intid);
 		ret = 0;
 	}
@@ -758,6 +827,7 @@ int vgic_pulse(struct vgic *g, u32 intid, unsigned int cpu)
 	irq = irq_of(g, cpu, intid);
 	if (irq) {
 		irq->latch = 1;
+		mark_busy(g, cpu, intid);
 		notify(g, cpu, intid);
 		ret = 0;
 	}
@@ -794,6 +864,7 @@ u32 vgic_send_sgi(struct vgic *g, unsigned int from, u64 sgi1r)
 		}
 		irq = &c->priv[intid];
 		irq->latch = 1;
+		c->busy |= 1U << intid;
 		if (irq->lr_cpu < 0 && irq_deliverable(g, irq))
 			out |= 1U << i;
 	}
@@ -887,7 +958,7 @@ static bool lr_eligible(const struct vgic *g, const struct vgic_irq *irq)
 unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned int nr_lrs,
 			    bool *underflow)
 {
-	u32 keys[VGIC_MAX_LRS];
+	u32 keys[VGIC_MAX_LRS], intid;
 	unsigned int n = 0, eligible = 0;
 	struct vgic_cpu *c;
 
@@ -907,12 +978,11 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 	if (c->nr_listed)	/* flushed again without a sync */
 		sync_locked(g, c, NULL, 0);
 
-	for (u32 intid = 0; intid < VGIC_NR_IRQS; intid++) {
+	for (struct busy_iter it = busy_first(c); next_busy(g, c, &it, &intid);) {
 		struct vgic_irq *irq = irq_of(g, idx, intid);
 		u32 key;
 		unsigned int pos;
 
-		/* the cheap test first: most interrupts are neither pending nor active */
 		if (!lr_eligible(g, irq))
 			continue;
 		if (intid >= VGIC_NR_PRIVATE && spi_target(g, intid - VGIC_NR_PRIVATE) != (int)idx)
@@ -932,8 +1002,10 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 	}
 
 	for (unsigned int k = 0; k < n; k++) {
-		u32 intid = keys[k] & 0x1ff;
-		struct vgic_irq *irq = irq_of(g, idx, intid);
+		struct vgic_irq *irq;
+
+		intid = keys[k] & 0x1ff;
+		irq = irq_of(g, idx, intid);
 		unsigned int state = (irq->active ? LR_A : 0) |
 				     (lr_pending(g, irq) ? LR_P : 0);
 
@@ -957,19 +1029,20 @@ unsigned int vgic_flush_lrs(struct vgic *g, unsigned int idx, u64 *lrs, unsigned
 }
 
 /* Deliverable to vCPU idx with a priority above the mask (lower value); mask 0x100: any. */
-static bool pending_for_locked(const struct vgic *g, unsigned int idx, unsigned int mask)
+static bool pending_for_locked(struct vgic *g, unsigned int idx, unsigned int mask)
 {
-	const struct vgic_cpu *c = cpu_of(g, idx);
+	struct vgic_cpu *c = cpu_of(g, idx);
+	u32 intid;
 
 	if (!c)
 		return false;
-	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
-		if (irq_deliverable(g, &c->priv[i]) && c->priv[i].priority < mask)
+	for (struct busy_iter it = busy_first(c); next_busy(g, c, &it, &intid);) {
+		const struct vgic_irq *irq = irq_of(g, idx, intid);
+
+		if (irq_deliverable(g, irq) && irq->priority < mask &&
+		    irq_target(g, idx, intid) == (int)idx)
 			return true;
-	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
-		if (irq_deliverable(g, &g->spi[i]) && spi_target(g, i) == (int)idx &&
-		    g->spi[i].priority < mask)
-			return true;
+	}
 	return false;
 }
 

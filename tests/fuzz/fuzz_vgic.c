@@ -9,7 +9,9 @@
  *     stay), each naming an INTID < 256 with a non-zero state, none twice;
  *   - an interrupt is never in the LRs of two vCPUs at once, and the
  *     model's own "listed on" marks agree with the LRs each vCPU holds;
- *   - MMIO returns 0 or -1 and a read never has bits beyond its size.
+ *   - MMIO returns 0 or -1 and a read never has bits beyond its size;
+ *   - an interrupt that is not idle (latched, line high, active or listed)
+ *     has its busy bit set, so the scans before guest entry see it.
  * ASan/UBSan catch out-of-bounds accesses.
  */
 #include <stdint.h>
@@ -117,6 +119,24 @@ static void check_listed(void)
 			found |= (live[c][k] & ICH_LR_VINTID_MASK) == i + VGIC_NR_PRIVATE;
 		CHECK(found);
 	}
+}
+
+static bool irq_idle(const struct vgic_irq *irq)
+{
+	return !irq->latch && !irq->line && !irq->active && irq->lr_cpu < 0;
+}
+
+/* The scans' shortcut: an interrupt that is not idle has its busy bit set. */
+static void check_busy(void)
+{
+	for (unsigned int c = 0; c < VGIC_MAX_VCPUS; c++) {
+		if (!g.cpus[c])
+			continue;
+		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
+			CHECK(irq_idle(&cpus[c].priv[i]) || (cpus[c].busy >> i & 1));
+	}
+	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
+		CHECK(irq_idle(&g.spi[i]) || (g.spi_busy[i / 32] >> (i % 32) & 1));
 }
 
 static unsigned int min_nr(unsigned int nr)
@@ -303,6 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vgic_owns(&g, pick_ipa(&in));
 			break;
 		}
+		check_busy();
 	}
 	return 0;
 }

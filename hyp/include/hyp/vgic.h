@@ -137,6 +137,7 @@ struct vgic_cpu {
 	unsigned int idx;	/* vCPU index = redistributor frame number */
 	unsigned int nr_listed;	/* INTIDs in its LRs since the last flush */
 	u16 listed[VGIC_MAX_LRS];
+	u32 busy;		/* private INTIDs that may not be idle (see vgic.c) */
 };
 
 struct vgic {
@@ -147,6 +148,7 @@ struct vgic {
 	u32 ctlr;			/* GICD_CTLR */
 	u32 kicks;			/* vCPUs to kick, see vgic_take_kicks */
 	struct vgic_irq spi[VGIC_NR_SPIS];
+	u32 spi_busy[VGIC_NR_SPIS / 32];	/* SPIs that may not be idle */
 	u64 irouter[VGIC_NR_SPIS];
 	struct vgic_cpu *cpus[VGIC_MAX_VCPUS];
 	unsigned int nr_cpus;		/* vCPUs present */
