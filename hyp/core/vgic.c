@@ -803,8 +803,10 @@ int vgic_set_line(struct vgic *g, u32 intid, unsigned int cpu, bool level)
 		return -1;
 	spin_lock(&g->lock);
 	irq = irq_of(g, cpu, intid);
-	if (irq) {
-		if (irq->edge && level && !irq->line)
+	if (irq && irq->line == level) {
+		ret = 0;	/* no edge, no new level: nothing to tell anyone */
+	} else if (irq) {
+		if (irq->edge && level)
 			irq->latch = 1;
 		irq->line = level;
 		if (level)
