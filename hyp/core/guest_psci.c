@@ -165,11 +165,16 @@ static u64 arg(const struct vcpu *vcpu, unsigned int i)
 	return ((u32)vcpu->ctx.x[0] & SMCCC_64) ? vcpu->ctx.x[i] : (u32)vcpu->ctx.x[i];
 }
 
-u32 guest_psci_smccc(struct vcpu *vcpu)
+/* x0 of a call that returns ret: SMC32 calls sign-extend a 32-bit result. */
+static u64 result(u32 fid, s64 ret)
+{
+	return (fid & SMCCC_64) ? (u64)ret : (u64)(s64)(s32)ret;
+}
+
+bool guest_smccc_query(struct vcpu *vcpu)
 {
 	u64 *x = vcpu->ctx.x;
 	u32 fid = (u32)x[0];
-	bool ipi = false;
 	s64 ret;
 
 	switch (fid) {
@@ -179,6 +184,42 @@ u32 guest_psci_smccc(struct vcpu *vcpu)
 	case PSCI_FEATURES:
 		ret = psci_features((u32)x[1]);
 		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		ret = PSCI_TOS_NOT_PRESENT_MP;
+		break;
+	case SMCCC_VERSION:
+		ret = SMCCC_VERSION_1_1;
+		break;
+	case SMCCC_ARCH_FEATURES:
+		ret = arch_features((u32)x[1]);
+		break;
+	case SMCCC_VENDOR_HYP_UID:
+		x[0] = vendor_uid[0];
+		x[1] = vendor_uid[1];
+		x[2] = vendor_uid[2];
+		x[3] = vendor_uid[3];
+		return true;
+	case SMCCC_VENDOR_HYP_FEATURES:
+		/* bit 0: this call, bit 1: PTP */
+		ret = BIT(0) | BIT(1);
+		break;
+	default:
+		return false;
+	}
+	x[0] = result(fid, ret);
+	return true;
+}
+
+u32 guest_psci_smccc(struct vcpu *vcpu)
+{
+	u64 *x = vcpu->ctx.x;
+	u32 fid = (u32)x[0];
+	bool ipi = false;
+	s64 ret;
+
+	if (guest_smccc_query(vcpu))
+		return 0;
+	switch (fid) {
 	case PSCI_CPU_ON:
 	case PSCI_0_2_FN64(3):
 		ret = cpu_on(vcpu, arg(vcpu, 1), arg(vcpu, 2), arg(vcpu, 3), &ipi);
@@ -197,35 +238,16 @@ u32 guest_psci_smccc(struct vcpu *vcpu)
 		/* a suspend is a WFI that returns success (any state may wake early) */
 		x[0] = PSCI_RET_SUCCESS;
 		return vcpu_wait_for_interrupt(vcpu);
-	case PSCI_MIGRATE_INFO_TYPE:
-		ret = PSCI_TOS_NOT_PRESENT_MP;
-		break;
 	case PSCI_SYSTEM_OFF:
 		return system_event(vcpu, GZVM_SYSTEM_EVENT_SHUTDOWN);
 	case PSCI_SYSTEM_RESET:
 	case PSCI_SYSTEM_RESET2:
 	case PSCI_0_2_FN64(18):
 		return system_event(vcpu, GZVM_SYSTEM_EVENT_RESET);
-	case SMCCC_VERSION:
-		ret = SMCCC_VERSION_1_1;
-		break;
-	case SMCCC_ARCH_FEATURES:
-		ret = arch_features((u32)x[1]);
-		break;
-	case SMCCC_VENDOR_HYP_UID:
-		x[0] = vendor_uid[0];
-		x[1] = vendor_uid[1];
-		x[2] = vendor_uid[2];
-		x[3] = vendor_uid[3];
-		return 0;
-	case SMCCC_VENDOR_HYP_FEATURES:
-		/* bit 0: this call, bit 1: PTP */
-		ret = BIT(0) | BIT(1);
-		break;
 	default:
 		ret = SMCCC_RET_NOT_SUPPORTED;
 		break;
 	}
-	x[0] = (fid & SMCCC_64) ? (u64)ret : (u64)(s64)(s32)ret;
+	x[0] = result(fid, ret);
 	return ipi ? GZVM_EXIT_IPI : 0;
 }

@@ -298,40 +298,59 @@ static u32 vgic_access(struct vcpu *vcpu, const struct guest_exit *e)
 	return kick_others(vcpu, 0);
 }
 
-static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
+/* Where a guest's stage-2 abort went. */
+enum abort_target {
+	ABORT_OTHER,		/* not a stage-2 translation, access or permission fault */
+	ABORT_RAM_MAPPED,	/* a memslot page another vCPU's fault mapped meanwhile */
+	ABORT_RAM,		/* a memslot page not mapped yet */
+	ABORT_VGIC,		/* a load or store to the vGIC's frames */
+	ABORT_NOT_MEMORY,	/* an instruction fetch or table walk outside memory */
+	ABORT_MMIO,		/* a load or store for the host's devices */
+};
+
+static enum abort_target abort_target(struct vcpu *vcpu, const struct guest_exit *e)
 {
 	bool instr = ESR_EC(e->esr) == EC_IABT_LOW;
-	struct gzvm_vcpu_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
-	struct mmio_access m;
 	bool in_slot, mapped = false;
 
-	if (!esr_is_stage2_abort(e->esr)) {
-		/* an external abort or the like: the guest sees it as on hardware */
-		arch_vcpu_inject_abort(vcpu, instr, e->far);
-		return 0;
-	}
+	if (!esr_is_stage2_abort(e->esr))
+		return ABORT_OTHER;
 	spin_lock(&vm->lock);
 	in_slot = vm_slot_of(vm, e->ipa) != NULL;
 	if (in_slot)
 		mapped = vm_ipa_mapped(vm, e->ipa);
 	spin_unlock(&vm->lock);
+	if (in_slot)
+		return mapped ? ABORT_RAM_MAPPED : ABORT_RAM;
+	if (instr || (e->esr & ESR_S1PTW))
+		return ABORT_NOT_MEMORY;
+	return vgic_owns(&vm->vgic, e->ipa) ? ABORT_VGIC : ABORT_MMIO;
+}
 
-	if (in_slot) {
-		if (mapped)
-			return 0;	/* another vCPU's fault mapped it meanwhile */
+static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
+{
+	bool instr = ESR_EC(e->esr) == EC_IABT_LOW;
+	struct gzvm_vcpu_run *run = vcpu->run;
+	struct mmio_access m;
+
+	switch (abort_target(vcpu, e)) {
+	case ABORT_RAM_MAPPED:
+		return 0;
+	case ABORT_RAM:
 		/* guest RAM not mapped yet: the driver pins and maps it */
 		clear_exit(run);
 		run->exception.exception = GZVM_EXCEPTION_PAGE_FAULT;
 		run->exception.fault_gpa = e->ipa;
 		return GZVM_EXIT_EXCEPTION;
-	}
-	if (!instr && !(e->esr & ESR_S1PTW) && vgic_owns(&vm->vgic, e->ipa))
+	case ABORT_VGIC:
 		return vgic_access(vcpu, e);
-	if (instr || (e->esr & ESR_S1PTW)) {
-		/* executing, or walking page tables in, what is not memory */
+	case ABORT_OTHER:	/* an external abort or the like: as on hardware */
+	case ABORT_NOT_MEMORY:
 		arch_vcpu_inject_abort(vcpu, instr, e->far);
 		return 0;
+	case ABORT_MMIO:
+		break;
 	}
 	if (!esr_decode_mmio(e->esr, &m))
 		return exit_internal(vcpu, GZVM_INTERNAL_ABORT_NO_SYNDROME, e);
@@ -409,6 +428,55 @@ u32 vcpu_wait_for_interrupt(struct vcpu *vcpu)
 	return GZVM_EXIT_IDLE;
 }
 
+/*
+ * A load from the vGIC while nothing is listed for this vCPU: the model is
+ * then exact for it (its list registers hold nothing to read back), and a
+ * read changes no interrupt state.  A read the model refuses takes the
+ * full path, which injects the abort.
+ */
+static bool vgic_read_fast(struct vcpu *vcpu, const struct guest_exit *e)
+{
+	struct mmio_access m;
+	u64 val = 0;
+
+	/* vgic_owns first: it is cheaper, and sends the host's MMIO on at once */
+	if (vcpu->nr_lrs || !esr_decode_mmio(e->esr, &m) || m.write ||
+	    !vgic_owns(&vcpu->vm->vgic, e->ipa) || abort_target(vcpu, e) != ABORT_VGIC ||
+	    vgic_mmio(&vcpu->vm->vgic, vcpu->id, e->ipa, m.size, false, &val))
+		return false;
+	if (m.reg != 31)
+		vcpu->ctx.x[m.reg] = mmio_load_value(&m, val);
+	vcpu->ctx.pc += 4;
+	return true;
+}
+
+/*
+ * The exits worth answering between two guest entries without a world
+ * switch (arch_vcpu_enter calls this while the guest's EL1, FP/SIMD, timer
+ * and list registers are still on the CPU): those that read and write
+ * nothing but the guest's general registers and PC and change no interrupt
+ * state, so no list-register fill is due.  handle_exit starts with it too,
+ * so both paths answer these exits the same way.
+ */
+bool vcpu_exit_fast(struct vcpu *vcpu, const struct guest_exit *e)
+{
+	if (e->kind != GEXIT_SYNC)
+		return false;
+	switch (ESR_EC(e->esr)) {
+	case EC_HVC64:
+		return guest_smccc_query(vcpu);
+	case EC_SMC64:
+		/* a trapped SMC returns to itself: answer and step over */
+		vcpu->ctx.x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
+		vcpu->ctx.pc += 4;
+		return true;
+	case EC_DABT_LOW:
+		return vgic_read_fast(vcpu, e);
+	default:
+		return false;
+	}
+}
+
 /* 0: re-enter the guest; else the exit reason for the host. */
 static u32 handle_exit(struct vcpu *vcpu, const struct guest_exit *e)
 {
@@ -421,6 +489,8 @@ static u32 handle_exit(struct vcpu *vcpu, const struct guest_exit *e)
 	case GEXIT_SYNC:
 		break;
 	}
+	if (vcpu_exit_fast(vcpu, e))
+		return 0;
 	switch (ESR_EC(e->esr)) {
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
@@ -431,11 +501,6 @@ static u32 handle_exit(struct vcpu *vcpu, const struct guest_exit *e)
 		/* WFI traps only with idle exits enabled; resume after it */
 		vcpu->ctx.pc += 4;
 		return vcpu_wait_for_interrupt(vcpu);
-	case EC_SMC64:
-		/* a trapped SMC returns to itself: answer and step over */
-		vcpu->ctx.x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
-		vcpu->ctx.pc += 4;
-		return 0;
 	case EC_SYS64: {
 		u32 reason;
 

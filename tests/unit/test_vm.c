@@ -635,6 +635,95 @@ static void test_hypercall_exits(void **state)
 	destroy_all(vm);
 }
 
+static struct guest_exit sync_exit(u64 esr, u64 ipa)
+{
+	return (struct guest_exit){ .kind = GEXIT_SYNC, .esr = esr, .ipa = ipa, .far = ipa };
+}
+
+#define HVC_ESR	(((u64)EC_HVC64 << 26) | ESR_IL)
+
+/*
+ * vcpu_exit_fast answers between two entries only what needs nothing but
+ * the general registers: everything else must come back false untouched.
+ */
+static void test_fast_exits(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	struct vcpu *c = vcpu0(vm);
+	struct gzvm_create_device *d = (struct gzvm_create_device *)(ram + 4 * PG);
+	struct guest_exit e;
+	struct vcpu_ctx before;
+
+	(void)state;
+	c->ctx.pc = 0x2000;
+	/* reporting calls: answered, PC unchanged (an HVC returns past itself) */
+	c->ctx.x[0] = PSCI_VERSION;
+	e = sync_exit(HVC_ESR, 0);
+	assert_true(vcpu_exit_fast(c, &e));
+	assert_int_equal(c->ctx.x[0], 0x10001);
+	assert_int_equal(c->ctx.pc, 0x2000);
+	c->ctx.x[0] = SMCCC_ARCH_FEATURES;
+	c->ctx.x[1] = SMCCC_ARCH_WORKAROUND_1;
+	fake_vulns.spectre_v2_unaffected = true;
+	assert_true(vcpu_exit_fast(c, &e));
+	assert_int_equal(c->ctx.x[0], SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED);
+	c->ctx.x[0] = PSCI_FEATURES;
+	c->ctx.x[1] = PSCI_CPU_ON;
+	assert_true(vcpu_exit_fast(c, &e));
+	assert_int_equal(c->ctx.x[0], PSCI_RET_SUCCESS);
+	/* a trapped SMC: NOT_SUPPORTED and a step over it */
+	e = sync_exit(((u64)EC_SMC64 << 26) | ESR_IL, 0);
+	assert_true(vcpu_exit_fast(c, &e));
+	assert_int_equal(c->ctx.x[0], (u64)-1);
+	assert_int_equal(c->ctx.pc, 0x2004);
+
+	/* calls that change state or go to the host: the full path */
+	e = sync_exit(HVC_ESR, 0);
+	static const u32 slow[] = { PSCI_CPU_ON, PSCI_CPU_OFF, PSCI_CPU_SUSPEND, PSCI_AFFINITY_INFO,
+				    PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, GZVM_HVC_PTP,
+				    GZVM_HVC_MEM_RELINQUISH, 0x12345678 };
+	for (unsigned int i = 0; i < sizeof(slow) / sizeof(slow[0]); i++) {
+		c->ctx.x[0] = slow[i];
+		c->ctx.x[1] = 0x77;
+		before = c->ctx;
+		assert_false(vcpu_exit_fast(c, &e));
+		assert_memory_equal(&before, &c->ctx, sizeof(before));
+	}
+	e = (struct guest_exit){ .kind = GEXIT_IRQ };
+	assert_false(vcpu_exit_fast(c, &e));
+
+	/* the vGIC: a load while nothing is listed is answered from the model */
+	*d = (struct gzvm_create_device){ .dev_type = GZVM_DEV_TYPE_ARM_VGIC_V3_DIST,
+					   .dev_addr = 0x08000000, .dev_reg_size = 0x10000 };
+	assert_int_equal(status(call(GZVM_FN_CREATE_DEVICE, vm, ram_pa(4 * PG), 0, 0, 0)), GZVM_OK);
+	c->nr_lrs = 0;
+	c->ctx.x[4] = 0;
+	e = sync_exit(DABT(ISV | SAS(2) | SRT(4)), 0x08000004);	/* LDR w4, GICD_TYPER */
+	assert_true(vcpu_exit_fast(c, &e));
+	assert_int_not_equal(c->ctx.x[4], 0);
+	assert_int_equal(c->ctx.pc, 0x2008);
+	/* ... not while this vCPU has list registers in use, nor a store,
+	 * nor a load from the host's devices, nor a load the vGIC refuses */
+	struct guest_exit slow_aborts[] = {
+		sync_exit(DABT(ISV | SAS(2) | SRT(4) | WNR), 0x08000000),
+		sync_exit(DABT(ISV | SAS(2) | SRT(4)), 0x09000000),
+		sync_exit(DABT(ISV | SAS(1) | SRT(4)), 0x08000004),	/* 16-bit */
+		sync_exit(DABT(SAS(2) | SRT(4)), 0x08000004),		/* no syndrome */
+		sync_exit(DABT(ISV | SAS(2) | SRT(4)), GUEST_RAM),	/* RAM */
+	};
+	for (unsigned int i = 0; i < sizeof(slow_aborts) / sizeof(slow_aborts[0]); i++) {
+		before = c->ctx;
+		assert_false(vcpu_exit_fast(c, &slow_aborts[i]));
+		assert_memory_equal(&before, &c->ctx, sizeof(before));
+	}
+	c->nr_lrs = 1;
+	before = c->ctx;
+	assert_false(vcpu_exit_fast(c, &e));
+	assert_memory_equal(&before, &c->ctx, sizeof(before));
+	c->nr_lrs = 0;
+	destroy_all(vm);
+}
+
 static void test_relinquish(void **state)
 {
 	u16 vm = vm_with_vcpu();
@@ -741,6 +830,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mmio_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_fault_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relinquish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_errors, setup, teardown),
 		cmocka_unit_test(test_mmio_decode),

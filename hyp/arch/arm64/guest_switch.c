@@ -290,10 +290,13 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *e)
 		load_vgic(vcpu);
 	arm_host_deadline(host, vcpu);
 
-	e->kind = (enum guest_exit_kind)__guest_enter(&vcpu->ctx);
-	e->esr = read_sysreg(esr_el2);
-	e->far = read_sysreg(far_el2);
-	e->ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (e->far & 0xfff);
+	/* exits that need none of the state switched below are answered in between */
+	do {
+		e->kind = (enum guest_exit_kind)__guest_enter(&vcpu->ctx);
+		e->esr = read_sysreg(esr_el2);
+		e->far = read_sysreg(far_el2);
+		e->ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (e->far & 0xfff);
+	} while (vcpu_exit_fast(vcpu, e));
 
 	write_sysreg(0, cnthp_ctl_el2);
 	if (vcpu->vm->vgic.dist_created)

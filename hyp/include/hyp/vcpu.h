@@ -57,6 +57,17 @@ void vcpu_free(struct vcpu *vcpu);
 
 /* Guest PSCI and SMCCC (hyp/core/guest_psci.c): 0, or an exit reason. */
 u32 guest_psci_smccc(struct vcpu *vcpu);
+/*
+ * The subset of those calls that only report (versions, features, UIDs):
+ * answered into x0..x3 when true; false, with nothing changed, otherwise.
+ */
+bool guest_smccc_query(struct vcpu *vcpu);
+/*
+ * An exit answered with the guest's state still on the CPU: true when done
+ * and the guest may go on at once; false, with nothing changed, when it
+ * needs the full path (handle_exit).  See vcpu.c.
+ */
+bool vcpu_exit_fast(struct vcpu *vcpu, const struct guest_exit *e);
 /* Apply a pending CPU_ON and settle the power state before RUN (vm lock held). */
 void guest_psci_prepare_run(struct vcpu *vcpu);
 /* WFI or CPU_SUSPEND: 0 to go on, or GZVM_EXIT_IDLE with the timer in hwstate. */
