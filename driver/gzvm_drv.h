@@ -15,7 +15,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/rbtree.h>
+#include <linux/xarray.h>
 #include <linux/rcuwait.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -61,13 +61,6 @@ struct gzvm_memslot {
 	u32 slot_id;
 };
 
-/* One pinned host page backing guest memory, keyed by its IPA. */
-struct gzvm_pinned_page {
-	struct rb_node node;
-	struct page *page;
-	u64 ipa;
-};
-
 struct gzvm;
 
 struct gzvm_vcpu {
@@ -104,9 +97,9 @@ struct gzvm {
 	struct list_head vm_list;
 
 	enum gzvm_mem_alloc_mode mem_alloc_mode;
-	struct rb_root pinned_pages;
+	struct xarray pinned;		/* gfn -> pinned struct page */
 	unsigned long nr_pinned;
-	struct mutex mem_lock;		/* pinned_pages, nr_pinned */
+	struct mutex mem_lock;		/* pinned, nr_pinned */
 
 	u32 demand_page_gran;		/* PAGE_SIZE or 2 MiB */
 	u64 *demand_page_buffer;	/* GZVM_BLOCK_PFN_BUF_ENTRIES host PFNs */
@@ -144,8 +137,8 @@ void gzvm_destroy_vcpus(struct gzvm *gzvm);
 /* gzvm_mmu.c */
 int gzvm_vm_populate_mem_region(struct gzvm *gzvm, int slot_id);
 int gzvm_vm_register_mem_region(struct gzvm *gzvm, int slot_id);
-int gzvm_vm_pin_guest_page(struct gzvm *gzvm, struct gzvm_memslot *slot,
-			   u64 gfn, u64 *pfn);
+int gzvm_vm_pin_guest_pages(struct gzvm *gzvm, struct gzvm_memslot *slot,
+			    u64 gfn, unsigned int n, u64 *pfns);
 int gzvm_handle_relinquish(struct gzvm *gzvm, u64 ipa);
 void gzvm_vm_unpin_all(struct gzvm *gzvm);
 int gzvm_find_memslot(struct gzvm *gzvm, u64 gfn);

@@ -5,8 +5,10 @@
  * Host pages that back guest memory are pinned long-term (FOLL_LONGTERM:
  * not migrated, swapped or merged while the hypervisor maps them) and
  * charged to the VM owner's RLIMIT_MEMLOCK.  Every pinned page is recorded
- * in an rb-tree keyed by its IPA, so that a page the guest relinquishes
- * can be found and everything can be unpinned when the VM is destroyed.
+ * in an xarray indexed by its guest frame number, so that a page the guest
+ * relinquishes can be found and everything can be unpinned when the VM is
+ * destroyed.  Pages are pinned a run at a time (one pin_user_pages_fast()
+ * and one RLIMIT_MEMLOCK charge for up to a 2 MiB block).
  *
  * Memory reaches the hypervisor in one of two ways:
  *  - fully populated: when a memslot is set, every page is pinned and the
@@ -18,135 +20,129 @@
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
-#include <linux/rbtree.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "gzvm_drv.h"
 
-static struct gzvm_pinned_page *gzvm_pinned_find(struct gzvm *gzvm, u64 ipa)
-{
-	struct rb_node *n = gzvm->pinned_pages.rb_node;
-	struct gzvm_pinned_page *p;
+/* Pages pinned per pin_user_pages_fast() call: a 2 MiB block. */
+#define GZVM_PIN_BATCH	512
 
-	while (n) {
-		p = rb_entry(n, struct gzvm_pinned_page, node);
-		if (ipa < p->ipa)
-			n = n->rb_left;
-		else if (ipa > p->ipa)
-			n = n->rb_right;
-		else
-			return p;
+/*
+ * Pin the @n host pages at @hva, record them at @gfn.. and return their
+ * PFNs.  A page another vCPU recorded meanwhile wins: ours is unpinned.
+ */
+static int gzvm_pin_run(struct gzvm *gzvm, unsigned long hva, u64 gfn,
+			unsigned int n, struct page **pages, u64 *pfns)
+{
+	unsigned int got = 0, i, dup = 0;
+	int ret;
+
+	ret = account_locked_vm(gzvm->mm, n, true);
+	if (ret)
+		return ret;
+	while (got < n) {
+		ret = pin_user_pages_fast(hva + ((unsigned long)got << PAGE_SHIFT),
+					  n - got, FOLL_WRITE | FOLL_LONGTERM,
+					  pages + got);
+		if (ret <= 0) {
+			unpin_user_pages(pages, got);
+			account_locked_vm(gzvm->mm, n, false);
+			return ret < 0 ? ret : -EFAULT;
+		}
+		got += ret;
 	}
-	return NULL;
-}
 
-/* Insert @new, or return the page already recorded at its IPA. */
-static struct gzvm_pinned_page *gzvm_pinned_insert(struct gzvm *gzvm,
-						   struct gzvm_pinned_page *new)
-{
-	struct rb_node **link = &gzvm->pinned_pages.rb_node, *parent = NULL;
-	struct gzvm_pinned_page *p;
+	mutex_lock(&gzvm->mem_lock);
+	for (i = 0; i < n; i++) {
+		struct page *old = xa_load(&gzvm->pinned, gfn + i);
 
-	while (*link) {
-		parent = *link;
-		p = rb_entry(parent, struct gzvm_pinned_page, node);
-		if (new->ipa < p->ipa)
-			link = &parent->rb_left;
-		else if (new->ipa > p->ipa)
-			link = &parent->rb_right;
-		else
-			return p;
+		if (!old) {
+			ret = xa_insert(&gzvm->pinned, gfn + i, pages[i],
+					GFP_KERNEL_ACCOUNT);
+			if (ret)
+				break;
+			gzvm->nr_pinned++;
+		} else {
+			unpin_user_page(pages[i]);
+			pages[i] = old;
+			dup++;
+		}
+		pfns[i] = page_to_pfn(pages[i]);
 	}
-	rb_link_node(&new->node, parent, link);
-	rb_insert_color(&new->node, &gzvm->pinned_pages);
-	gzvm->nr_pinned++;
-	return NULL;
-}
-
-static void gzvm_unpin_one(struct gzvm_pinned_page *p)
-{
-	unpin_user_pages_dirty_lock(&p->page, 1, true);
-	kfree(p);
+	mutex_unlock(&gzvm->mem_lock);
+	if (ret) {	/* -ENOMEM: what was recorded stays, the rest goes */
+		unpin_user_pages(pages + i, n - i);
+		dup += n - i;
+	}
+	if (dup)
+		account_locked_vm(gzvm->mm, dup, false);
+	return ret;
 }
 
 /*
- * Pin the host page backing @gfn of @slot (if not pinned yet) and return
- * its PFN.  Runs in the VMM's context (ioctl or vCPU thread).
+ * Pin the host pages backing @n guest frames from @gfn of @slot (those not
+ * pinned yet) and return their PFNs in @pfns.  Runs in the VMM's context
+ * (ioctl or vCPU thread).
  */
-int gzvm_vm_pin_guest_page(struct gzvm *gzvm, struct gzvm_memslot *slot,
-			   u64 gfn, u64 *pfn)
+int gzvm_vm_pin_guest_pages(struct gzvm *gzvm, struct gzvm_memslot *slot,
+			    u64 gfn, unsigned int n, u64 *pfns)
 {
-	u64 ipa = gfn << PAGE_SHIFT;
-	unsigned long hva;
-	struct gzvm_pinned_page *p, *old;
-	struct page *page;
-	int ret;
+	struct page *one, **pages = &one;
+	unsigned int i = 0, run, batch = min_t(unsigned int, n, GZVM_PIN_BATCH);
+	int ret = 0;
 
-	if (gfn < slot->base_gfn || gfn >= slot->base_gfn + slot->npages)
+	if (!n || gfn < slot->base_gfn || gfn >= slot->base_gfn + slot->npages ||
+	    n > slot->base_gfn + slot->npages - gfn)
 		return -EINVAL;
-	hva = slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+	if (batch > 1) {
+		pages = kmalloc_array(batch, sizeof(*pages), GFP_KERNEL);
+		if (!pages)
+			return -ENOMEM;
+	}
 
-	mutex_lock(&gzvm->mem_lock);
-	p = gzvm_pinned_find(gzvm, ipa);
-	if (p) {
-		*pfn = page_to_pfn(p->page);
+	while (i < n) {
+		struct page *page;
+
+		mutex_lock(&gzvm->mem_lock);
+		page = xa_load(&gzvm->pinned, gfn + i);
 		mutex_unlock(&gzvm->mem_lock);
-		return 0;
+		if (page) {
+			pfns[i++] = page_to_pfn(page);
+			continue;
+		}
+		/* Only the VM's own process may fault its memory in. */
+		if (current->mm != gzvm->mm) {
+			ret = -EFAULT;
+			break;
+		}
+		run = min(n - i, batch);
+		ret = gzvm_pin_run(gzvm, slot->userspace_addr +
+				   ((gfn + i - slot->base_gfn) << PAGE_SHIFT),
+				   gfn + i, run, pages, pfns + i);
+		if (ret)
+			break;
+		i += run;
 	}
-	mutex_unlock(&gzvm->mem_lock);
-
-	/* Only the VM's own process may fault its memory in. */
-	if (current->mm != gzvm->mm)
-		return -EFAULT;
-
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return -ENOMEM;
-	ret = account_locked_vm(gzvm->mm, 1, true);
-	if (ret) {
-		kfree(p);
-		return ret;
-	}
-	ret = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
-	if (ret != 1) {
-		account_locked_vm(gzvm->mm, 1, false);
-		kfree(p);
-		return ret < 0 ? ret : -EFAULT;
-	}
-	p->page = page;
-	p->ipa = ipa;
-
-	mutex_lock(&gzvm->mem_lock);
-	old = gzvm_pinned_insert(gzvm, p);
-	if (old)	/* pinned meanwhile by another vCPU: keep that one */
-		*pfn = page_to_pfn(old->page);
-	else
-		*pfn = page_to_pfn(page);
-	mutex_unlock(&gzvm->mem_lock);
-
-	if (old) {
-		gzvm_unpin_one(p);
-		account_locked_vm(gzvm->mm, 1, false);
-	}
-	return 0;
+	if (pages != &one)
+		kfree(pages);
+	return ret;
 }
 
 /* The guest gave up the page at @ipa (HVC MEM_RELINQUISH): unpin it. */
 int gzvm_handle_relinquish(struct gzvm *gzvm, u64 ipa)
 {
-	struct gzvm_pinned_page *p;
+	struct page *page;
 
 	mutex_lock(&gzvm->mem_lock);
-	p = gzvm_pinned_find(gzvm, ipa);
-	if (p) {
-		rb_erase(&p->node, &gzvm->pinned_pages);
+	page = xa_erase(&gzvm->pinned, ipa >> PAGE_SHIFT);
+	if (page)
 		gzvm->nr_pinned--;
-	}
 	mutex_unlock(&gzvm->mem_lock);
-	if (!p)
+	if (!page)
 		return 0;
-	gzvm_unpin_one(p);
+	unpin_user_pages_dirty_lock(&page, 1, true);
 	account_locked_vm(gzvm->mm, 1, false);
 	return 0;
 }
@@ -154,17 +150,16 @@ int gzvm_handle_relinquish(struct gzvm *gzvm, u64 ipa)
 /* VM teardown, after DESTROY_VM succeeded. */
 void gzvm_vm_unpin_all(struct gzvm *gzvm)
 {
-	struct rb_node *n;
-	unsigned long nr = 0;
+	struct page *page;
+	unsigned long gfn, nr = 0;
 
 	mutex_lock(&gzvm->mem_lock);
-	while ((n = rb_first(&gzvm->pinned_pages))) {
-		rb_erase(n, &gzvm->pinned_pages);
-		gzvm_unpin_one(rb_entry(n, struct gzvm_pinned_page, node));
-		nr++;
-		if (!(nr % 512))
+	xa_for_each(&gzvm->pinned, gfn, page) {
+		unpin_user_pages_dirty_lock(&page, 1, true);
+		if (!(++nr % 512))
 			cond_resched();
 	}
+	xa_destroy(&gzvm->pinned);
 	gzvm->nr_pinned = 0;
 	mutex_unlock(&gzvm->mem_lock);
 	if (nr)
@@ -239,45 +234,51 @@ int gzvm_vm_populate_mem_region(struct gzvm *gzvm, int slot_id)
 	struct gzvm_memslot *slot = &gzvm->memslot[slot_id];
 	struct gzvm_memory_region_ranges *buf;
 	struct mem_region_addr_range *c = NULL;
-	u64 gfn, pfn, prev_pfn = 0;
+	u64 gfn, end = slot->base_gfn + slot->npages, prev_pfn = 0, *pfns;
+	unsigned int n, i;
 	int ret = 0;
 
 	buf = gzvm_alloc_region_buf();
-	if (!buf)
-		return -ENOMEM;
+	pfns = kmalloc_array(GZVM_PIN_BATCH, sizeof(*pfns), GFP_KERNEL);
+	if (!buf || !pfns) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	buf->slot = slot_id;
 
-	for (gfn = slot->base_gfn; gfn < slot->base_gfn + slot->npages; gfn++) {
-		ret = gzvm_vm_pin_guest_page(gzvm, slot, gfn, &pfn);
-		if (ret)
-			break;
-		if (buf->constituent_cnt && pfn == prev_pfn + 1 &&
-		    c->pg_cnt < U32_MAX) {
-			c->pg_cnt++;
-		} else {
-			if (buf->constituent_cnt == GZVM_MAX_MEM_REGION_CONSTITUENTS) {
-				ret = gzvm_flush_chunk(gzvm, buf);
-				if (ret)
-					break;
+	for (gfn = slot->base_gfn; gfn < end && !ret; gfn += n) {
+		n = min_t(u64, end - gfn, GZVM_PIN_BATCH);
+		ret = gzvm_vm_pin_guest_pages(gzvm, slot, gfn, n, pfns);
+		for (i = 0; i < n && !ret; i++) {
+			if (buf->constituent_cnt && pfns[i] == prev_pfn + 1 &&
+			    c->pg_cnt < U32_MAX) {
+				c->pg_cnt++;
+			} else {
+				if (buf->constituent_cnt == GZVM_MAX_MEM_REGION_CONSTITUENTS) {
+					ret = gzvm_flush_chunk(gzvm, buf);
+					if (ret)
+						break;
+				}
+				if (!buf->constituent_cnt)
+					buf->gpa = (gfn + i) << PAGE_SHIFT;
+				c = &buf->constituents[buf->constituent_cnt++];
+				c->address = pfns[i] << PAGE_SHIFT;
+				c->pg_cnt = 1;
+				c->reserved = 0;
 			}
-			if (!buf->constituent_cnt)
-				buf->gpa = gfn << PAGE_SHIFT;
-			c = &buf->constituents[buf->constituent_cnt++];
-			c->address = pfn << PAGE_SHIFT;
-			c->pg_cnt = 1;
-			c->reserved = 0;
+			buf->total_pages++;
+			prev_pfn = pfns[i];
 		}
-		buf->total_pages++;
-		prev_pfn = pfn;
-		if (fatal_signal_pending(current)) {
+		if (!ret && fatal_signal_pending(current))
 			ret = -EINTR;
-			break;
-		}
 		cond_resched();
 	}
 	if (!ret)
 		ret = gzvm_flush_chunk(gzvm, buf);
-	gzvm_free_region_buf(buf);
+out:
+	kfree(pfns);
+	if (buf)
+		gzvm_free_region_buf(buf);
 	return ret;
 }
 
@@ -303,7 +304,7 @@ static int gzvm_map_page(struct gzvm *gzvm, int slot_id, u64 gfn)
 	u64 pfn;
 	int ret;
 
-	ret = gzvm_vm_pin_guest_page(gzvm, &gzvm->memslot[slot_id], gfn, &pfn);
+	ret = gzvm_vm_pin_guest_pages(gzvm, &gzvm->memslot[slot_id], gfn, 1, &pfn);
 	if (ret)
 		return ret;
 	return gzvm_hypcall_wrapper(GZVM_FID_MAP_GUEST, gzvm->vm_id, slot_id,
@@ -322,7 +323,7 @@ static int gzvm_map_block(struct gzvm *gzvm, int slot_id, u64 gfn)
 	u64 end = start + GZVM_BLOCK_PAGES;
 	u32 batch = READ_ONCE(gzvm_drv.demand_paging_batch_pages);
 	struct arm_smccc_res res;
-	u64 g, n, i, pfn;
+	u64 g, n;
 	int ret = 0;
 
 	start = max(start, slot->base_gfn);
@@ -333,12 +334,10 @@ static int gzvm_map_block(struct gzvm *gzvm, int slot_id, u64 gfn)
 	mutex_lock(&gzvm->demand_paging_lock);
 	for (g = start; g < end; g += n) {
 		n = min_t(u64, batch, end - g);
-		for (i = 0; i < n; i++) {
-			ret = gzvm_vm_pin_guest_page(gzvm, slot, g + i, &pfn);
-			if (ret)
-				goto out;
-			gzvm->demand_page_buffer[i] = pfn;
-		}
+		ret = gzvm_vm_pin_guest_pages(gzvm, slot, g, n,
+					      gzvm->demand_page_buffer);
+		if (ret)
+			goto out;
 		ret = gzvm_hypcall_wrapper(GZVM_FID_MAP_GUEST_BLOCK, gzvm->vm_id,
 					   slot_id, g, n, 0, 0, 0, &res);
 		if (ret)

@@ -635,7 +635,7 @@ long gzvm_dev_ioctl_create_vm(unsigned long vm_type)
 	mutex_init(&gzvm->lock);
 	mutex_init(&gzvm->mem_lock);
 	mutex_init(&gzvm->demand_paging_lock);
-	gzvm->pinned_pages = RB_ROOT;
+	xa_init(&gzvm->pinned);
 	gzvm_vm_irqfd_init(gzvm);
 	gzvm_vm_ioeventfd_init(gzvm);
 
