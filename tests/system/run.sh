@@ -16,15 +16,20 @@
 #
 # Environment:
 #   GZVM_NO_HYP=1        boot without the hypervisor (tools/board.sh --no-hyp)
-#   GZVM_BOOT_TIMEOUT    seconds per boot (default 300)
+#   GZVM_BOOT_TIMEOUT    seconds per boot (default 480: a full boot takes
+#                        210-340 s on a 2-core machine, more with other
+#                        QEMUs beside it; a hang is caught by the stall
+#                        watchdog long before)
 #   GZVM_FIRMWARE_TIMEOUT  more seconds for the boot that runs U-Boot and
 #                        EDK2 on gzvm (default 900: every read of their
 #                        flash is an exit there, minutes under TCG)
 #   GZVM_STALL_TIMEOUT   end a boot whose console was silent this long (120)
 #   GZVM_SYSTEM_BUDGET   skip the boots that would start after this many
-#                        seconds (default 1080: 780 for the boots, so a run
-#                        of hangs stays within ~18 minutes, plus 300 for
-#                        the firmware on gzvm, 4-9 minutes of the first)
+#                        seconds (default 1680: the six boots take about
+#                        1500 s on a quiet 2-core machine, the firmware on
+#                        gzvm 5 minutes of the first; the last boot ends
+#                        within 1680 + 480 s, so make check stays within
+#                        ~42 minutes)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
 #   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args)
 #   GZVM_HYP             hypervisor image (default build/hyp/gzvm-hyp.bin)
@@ -45,10 +50,10 @@ ALL_CONFIGS=(max-smp4-k61 a72-smp2-k61 max-smp4-k612 max-smp4-k61-reboot a72-smp
 CONFIGS=("$@")
 [[ ${#CONFIGS[@]} -gt 0 ]] || CONFIGS=("${ALL_CONFIGS[@]}")
 
-TIMEOUT=${GZVM_BOOT_TIMEOUT:-300}
+TIMEOUT=${GZVM_BOOT_TIMEOUT:-480}
 FW_TIMEOUT=${GZVM_FIRMWARE_TIMEOUT:-900}
 STALL=${GZVM_STALL_TIMEOUT:-120}
-BUDGET=${GZVM_SYSTEM_BUDGET:-1080}
+BUDGET=${GZVM_SYSTEM_BUDGET:-1680}
 ROUNDS=${GZVM_HOTPLUG_ROUNDS:-20}
 HYP=$(realpath -m "${GZVM_HYP:-$ROOT/build/hyp/gzvm-hyp.bin}")
 WORK=$ROOT/build/system
