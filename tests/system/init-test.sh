@@ -157,6 +157,8 @@ vmm_firmware() {
 	check "vmm: $1: the Linux guest U-Boot started reaches its /init" \
 		"no 'gzvm-guest: /init running'" fw_wait "$fw_out" 'gzvm-guest: /init running' 120
 	echo "gzvm-test: vmm-time: $1 backend, U-Boot + Linux from disk: guest /init $(fw_secs) s after the VMM started"
+	# its result follows /init's first line by a command's run
+	fw_wait "$fw_out" 'gzvm-guest: result cpus ' 60
 	got=$(tr -d '\r' <"$fw_out" | grep -ao 'gzvm-guest: result cpus .*')
 	check "vmm: $1: the guest U-Boot started runs a command (1 processor)" "got '$got'" \
 		[ "$got" = "gzvm-guest: result cpus status=0 out=1" ]
