@@ -1,0 +1,2 @@
+# hyp/lib's SHA-2 and Ed25519 verification on the build machine
+SRCS_test_crypto := hyp/lib/sha256.c hyp/lib/sha512.c
