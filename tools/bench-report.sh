@@ -23,6 +23,7 @@ BENCHES=(
 	"gicd_read|vGIC distributor MMIO read (GICD_TYPER)"
 	"eoi|EOI (ICC_EOIR1_EL1 write of INTID 1023)"
 	"ipi|virtual IPI round trip vCPU 0 -> 1 -> 0 (SGIs, both in WFI)"
+	"virtio_rng|virtio request round trip: QueueNotify (ioeventfd) -> VMM I/O thread -> irqfd -> guest IRQ (virtio-rng, 16 bytes)"
 	"timer_spin|virtual timer IRQ latency, vCPU spinning"
 	"timer_wfi|virtual timer IRQ latency, vCPU in WFI"
 	"fault_4k|first touch of guest RAM, per 4 KiB page"
@@ -30,6 +31,8 @@ BENCHES=(
 	"vm_cycle|VM create + run + destroy (gzvm-run, a guest that powers off)"
 	"idle_10ms|idle 1-vCPU guest: VMM CPU time per 10 ms timer tick"
 	"linux_boot|Linux guest: VMM start to /init (1 vCPU, 256 MiB)"
+	"blk_read_1m|virtio-blk read from the Linux guest, per MiB (dd, 1 MiB O_DIRECT)"
+	"blk_write_1m|virtio-blk write from the Linux guest, per MiB (dd, 1 MiB O_DIRECT)"
 	"loop|the guest's empty loop iteration (calibration)"
 )
 declare -A TITLE=([gzvm]="gzvm" [kvm-vhe]="KVM VHE" [kvm-nvhe]="KVM nVHE" [pkvm]="pKVM")
@@ -67,7 +70,7 @@ has() { [[ " ${CONFIGS[*]} " == *" $1 "* ]]; }
 
 # ---- results.md ----
 {
-	echo "| benchmark (instructions per operation: median ± half the interquartile range of 15 batches) |$(for c in "${CONFIGS[@]}"; do printf ' %s |' "${TITLE[$c]}"; done)$(has gzvm && has kvm-vhe && printf ' gzvm / VHE |')$(has gzvm && has kvm-nvhe && printf ' gzvm / nVHE |')"
+	echo "| benchmark (instructions per operation: median ± half the interquartile range of its batches) |$(for c in "${CONFIGS[@]}"; do printf ' %s |' "${TITLE[$c]}"; done)$(has gzvm && has kvm-vhe && printf ' gzvm / VHE |')$(has gzvm && has kvm-nvhe && printf ' gzvm / nVHE |')"
 	printf '|---|'
 	for _ in "${CONFIGS[@]}"; do printf -- '--:|'; done
 	has gzvm && has kvm-vhe && printf -- '--:|'

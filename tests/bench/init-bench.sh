@@ -9,7 +9,8 @@
 #
 # Host kernel parameters (dotted, ignored by the kernel): gzvmbench.linux=1
 # also boots a Linux guest (/lib/gzvm/guest-Image) to its /init and
-# reports the time from VMM start (gzvm-run --time-marker);
+# reports the time from VMM start (gzvm-run --time-marker), then times
+# virtio-blk reads and writes from that guest (guest-init.sh's ddbench);
 # gzvmbench.profile=OP runs /lib/gzvm/bench-profile-OP.bin instead of the
 # bench guest, its output straight to the console (tools/bench-profile.sh).
 
@@ -60,8 +61,9 @@ if [ -n "$PROFILE" ]; then
 		--entry 0x40080000 --cpus 2 --memory 512M </dev/null
 	echo "BENCH-OUTPUT-END status=$?"
 else
+	# --rng: the virtio device of the virtio_rng round trip
 	timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/bench-guest.bin \
-		--entry 0x40080000 --cpus 2 --memory 512M </dev/null >/tmp/bench.out 2>&1 &
+		--entry 0x40080000 --cpus 2 --memory 512M --rng </dev/null >/tmp/bench.out 2>&1 &
 	vpid=$!
 	pin_vcpus $vpid
 	wait $vpid
@@ -140,6 +142,27 @@ if [ "$(param linux 0)" = 1 ] && [ -f /lib/gzvm/guest-Image ]; then
 		t=$(grep -o "on the console [0-9.]* s after the VMM started" /tmp/linux.out | grep -o '[0-9.]*')
 		echo "BENCH-LINUX run=$i status=$rc init_s=${t:-none}"
 	done
+	# virtio-blk: the guest's dd of 64 MiB in 1 MiB O_DIRECT requests,
+	# three times each way, on a disk in the host's tmpfs
+	dd if=/dev/zero of=/tmp/bench-disk.img bs=1M count=64 2>/dev/null
+	timeout 900 $VMM --backend $BACKEND --kernel /lib/gzvm/guest-Image \
+		--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M --cpus 1 \
+		--disk /tmp/bench-disk.img \
+		--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=ddbench,ddbench,ddbench" \
+		</dev/null >/tmp/dd.out 2>&1
+	rc=$?
+	rd='' wr=''
+	for _r in $(tr -d '\r' </tmp/dd.out | sed -n 's/^gzvm-guest: result ddbench status=0 out=read_ns=\([0-9]*\) write_ns=\([0-9]*\)$/\1:\2/p'); do
+		rd="$rd${rd:+,}${_r%:*}"
+		wr="$wr${wr:+,}${_r#*:}"
+	done
+	if [ -n "$rd" ]; then
+		echo "BENCH-NS blk_read_1m iters=64 ns=$rd"
+		echo "BENCH-NS blk_write_1m iters=64 ns=$wr"
+	else
+		echo "BENCH-ERROR blk_read_1m gzvm-run status $rc: $(grep -m1 'result ddbench' /tmp/dd.out)"
+	fi
+	rm -f /tmp/bench-disk.img
 fi
 echo "BENCH-HOST-DONE"
 sync

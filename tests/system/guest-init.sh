@@ -27,6 +27,9 @@
 #   disk-ro     /dev/vda is a read-only disk: a write to the device must
 #               fail (out=refused) and a read-write mount must not succeed
 #               (out=refused,mount-ro); out=WROTE if anything got through
+#   ddbench     (make bench) read 64 MiB of /dev/vda, then write 64 MiB of
+#               zeros to it, O_DIRECT in 1 MiB requests: out=read_ns=N
+#               write_ns=N (the guest's clock)
 #   net         (vmm_net_vsock) the NIC with MAC 02:67:7a:76:6d:01 takes
 #               192.168.100.2/24; once the host (192.168.100.1 on tap0)
 #               answers, 5 pings: out= their summary
@@ -132,6 +135,24 @@ t_disk_ro() {
 	echo "$_r"
 }
 
+# now_ns: the kernel's ns clock (/proc/timer_list: "now at N nsecs"; busybox
+# date has no %N)
+now_ns() {
+	head -n 3 /proc/timer_list | sed -n 's/^now at \([0-9]*\) nsecs$/\1/p'
+}
+# ddbench (make bench): 64 MiB read, then written, with O_DIRECT in 1 MiB
+# requests; out=read_ns=N write_ns=N (the whole transfer, in ns)
+t_ddbench() {
+	wait_disk || return 1
+	_t0=$(now_ns)
+	dd if=/dev/vda of=/dev/null bs=1M count=64 iflag=direct 2>/dev/null || return 1
+	_t1=$(now_ns)
+	dd if=/dev/zero of=/dev/vda bs=1M count=64 oflag=direct 2>/dev/null || return 1
+	_t2=$(now_ns)
+	[ -n "$_t0" ] && [ -n "$_t2" ] || { echo "no ns clock in /proc/timer_list"; return 1; }
+	echo "read_ns=$((_t1 - _t0)) write_ns=$((_t2 - _t1))"
+}
+
 # --- net and vsock (vmm_net_vsock in init-test.sh) ---
 # net_if MAC: the interface with that MAC address (what the VMM's config says)
 net_if() {
@@ -201,7 +222,7 @@ t_vsock_client() {
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules | busabort) run "$t" "t_$t" ;;
-	disk-write | disk-read | disk-ro) run "$t" "t_$(echo "$t" | tr - _)" ;;
+	disk-write | disk-read | disk-ro | ddbench) run "$t" "t_$(echo "$t" | tr - _)" ;;
 	net | net2 | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac

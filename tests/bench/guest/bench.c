@@ -29,6 +29,11 @@ typedef _Bool bool;
 #define GICD_BASE	0x08000000UL
 #define GICD_CTLR	0x0000
 #define GICD_TYPER	0x0004
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_IPRIORITYR	0x0400
+#define GICD_ICFGR	0x0c00
+#define GICD_IROUTER	0x6000
 #define GICR_BASE	0x080A0000UL
 #define GICR_STRIDE	0x20000UL
 #define GICR_SGI	0x10000UL
@@ -40,6 +45,10 @@ typedef _Bool bool;
 #define PSCI_VERSION	0x84000000UL
 #define PSCI_SYSTEM_OFF	0x84000008UL
 #define PSCI_CPU_ON64	0xc4000003UL
+
+/* gzvm-run --rng alone: the virtio-rng is transport 0, SPI 16 (edge) */
+#define VIRTIO_BASE	0x0a000000UL
+#define INTID_VIRTIO	(32 + 16)
 
 #define SGI_BENCH	1
 #define INTID_VTIMER	27
@@ -195,6 +204,115 @@ static void send_sgi(u32 sgi, u32 target)
 	isb();
 }
 
+/* an SPI: group 1, priority 0xa0, edge-triggered, routed to vCPU 0, enabled */
+static void gic_spi_enable_edge(u32 intid)
+{
+	u32 bit = 1U << (intid % 32);
+	u64 cfg = GICD_BASE + GICD_ICFGR + intid / 16 * 4;
+
+	mmio_w32(GICD_BASE + GICD_IGROUPR + intid / 32 * 4,
+		 mmio_r32(GICD_BASE + GICD_IGROUPR + intid / 32 * 4) | bit);
+	mmio_w8(GICD_BASE + GICD_IPRIORITYR + intid, 0xa0);
+	mmio_w32(cfg, mmio_r32(cfg) | 2U << (intid % 16 * 2));
+	mmio_w32(GICD_BASE + GICD_IROUTER + intid * 8, 0);
+	mmio_w32(GICD_BASE + GICD_IROUTER + intid * 8 + 4, 0);
+	mmio_w32(GICD_BASE + GICD_ISENABLER + intid / 32 * 4, bit);
+}
+
+/* ---- virtio-rng (virtio-mmio version 2, one split queue) ---- */
+
+#define VIRTIO_MAGIC		0x000
+#define VIRTIO_VERSION		0x004
+#define VIRTIO_DEVICE_ID	0x008
+#define VIRTIO_DEV_FEATURES	0x010
+#define VIRTIO_DEV_FEATURES_SEL	0x014
+#define VIRTIO_DRV_FEATURES	0x020
+#define VIRTIO_DRV_FEATURES_SEL	0x024
+#define VIRTIO_QUEUE_SEL	0x030
+#define VIRTIO_QUEUE_NUM_MAX	0x034
+#define VIRTIO_QUEUE_NUM	0x038
+#define VIRTIO_QUEUE_READY	0x044
+#define VIRTIO_QUEUE_NOTIFY	0x050
+#define VIRTIO_INT_STATUS	0x060
+#define VIRTIO_INT_ACK		0x064
+#define VIRTIO_STATUS		0x070
+#define VIRTIO_QUEUE_DESC	0x080
+#define VIRTIO_QUEUE_DRIVER	0x090
+#define VIRTIO_QUEUE_DEVICE	0x0a0
+#define VIRTIO_S_ACK		1
+#define VIRTIO_S_DRIVER		2
+#define VIRTIO_S_DRIVER_OK	4
+#define VIRTIO_S_FEATURES_OK	8
+#define VIRTIO_ID_RNG		4
+#define VRING_DESC_F_WRITE	2
+#define VQ_SIZE			4
+
+/*
+ * The split ring, in guest RAM.  With the MMU off every access is to
+ * Device memory, so the VMM sees each store as soon as it is done (and
+ * QEMU models no caches): no cache maintenance.
+ */
+struct vq_desc { u64 addr; u32 len; unsigned short flags, next; };
+struct vq_avail { unsigned short flags, idx, ring[VQ_SIZE], used_event; };
+struct vq_used_elem { u32 id, len; };
+struct vq_used { unsigned short flags, idx; struct vq_used_elem ring[VQ_SIZE]; unsigned short avail_event; };
+static struct {
+	struct vq_desc desc[VQ_SIZE];
+	struct vq_avail avail;
+	struct vq_used used __attribute__((aligned(4)));
+	u8 buf[16];
+} vq __attribute__((aligned(4096)));
+static u64 virtio_count;	/* vCPU 0: used-buffer interrupts taken */
+
+static void virtio_irq(void)
+{
+	u32 st = mmio_r32(VIRTIO_BASE + VIRTIO_INT_STATUS);
+
+	mmio_w32(VIRTIO_BASE + VIRTIO_INT_ACK, st);
+	if (st & 1)
+		WR(virtio_count, virtio_count + 1);
+}
+
+static void virtio_w64(u32 reg, u64 v)
+{
+	mmio_w32(VIRTIO_BASE + reg, (u32)v);
+	mmio_w32(VIRTIO_BASE + reg + 4, (u32)(v >> 32));
+}
+
+/* NULL when the device works, else why not */
+static const char *virtio_rng_init(void)
+{
+	u64 b = VIRTIO_BASE;
+
+	if (mmio_r32(b + VIRTIO_MAGIC) != 0x74726976 || mmio_r32(b + VIRTIO_VERSION) != 2 ||
+	    mmio_r32(b + VIRTIO_DEVICE_ID) != VIRTIO_ID_RNG)
+		return "no virtio-rng at 0x0a000000 (gzvm-run --rng)";
+	mmio_w32(b + VIRTIO_STATUS, 0);
+	mmio_w32(b + VIRTIO_STATUS, VIRTIO_S_ACK | VIRTIO_S_DRIVER);
+	mmio_w32(b + VIRTIO_DEV_FEATURES_SEL, 1);
+	if (!(mmio_r32(b + VIRTIO_DEV_FEATURES) & 1))
+		return "the device does not offer VIRTIO_F_VERSION_1";
+	mmio_w32(b + VIRTIO_DRV_FEATURES_SEL, 1);
+	mmio_w32(b + VIRTIO_DRV_FEATURES, 1);		/* VERSION_1 */
+	mmio_w32(b + VIRTIO_DRV_FEATURES_SEL, 0);
+	mmio_w32(b + VIRTIO_DRV_FEATURES, 0);
+	mmio_w32(b + VIRTIO_STATUS, VIRTIO_S_ACK | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK);
+	if (!(mmio_r32(b + VIRTIO_STATUS) & VIRTIO_S_FEATURES_OK))
+		return "FEATURES_OK did not stick";
+	mmio_w32(b + VIRTIO_QUEUE_SEL, 0);
+	if (mmio_r32(b + VIRTIO_QUEUE_NUM_MAX) < VQ_SIZE)
+		return "queue 0 is too small";
+	mmio_w32(b + VIRTIO_QUEUE_NUM, VQ_SIZE);
+	virtio_w64(VIRTIO_QUEUE_DESC, (u64)vq.desc);
+	virtio_w64(VIRTIO_QUEUE_DRIVER, (u64)&vq.avail);
+	virtio_w64(VIRTIO_QUEUE_DEVICE, (u64)&vq.used);
+	mmio_w32(b + VIRTIO_QUEUE_READY, 1);
+	mmio_w32(b + VIRTIO_STATUS, VIRTIO_S_ACK | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK |
+		 VIRTIO_S_DRIVER_OK);
+	gic_spi_enable_edge(INTID_VIRTIO);
+	return 0;
+}
+
 /* ---- interrupts ---- */
 
 static u64 ipi_count;		/* vCPU 0: pongs received */
@@ -213,6 +331,8 @@ void bench_irq(u64 stamp)
 		send_sgi(SGI_BENCH, 0);		/* pong */
 	} else if (intid == SGI_BENCH) {
 		WR(ipi_count, ipi_count + 1);
+	} else if (intid == INTID_VIRTIO) {
+		virtio_irq();
 	} else if (intid == INTID_VTIMER) {
 		/* disable: the line goes down before the EOI */
 		write_sysreg(0, cntv_ctl_el0);
@@ -317,6 +437,35 @@ static bool start_secondary(void)
 	while (!RD(secondary_up) && counter() < end)
 		;
 	return RD(secondary_up);
+}
+
+/*
+ * virtio request round trip: one 16-byte buffer offered to the rng, its
+ * QueueNotify (an ioeventfd on both backends: no VMM exit), the VMM's I/O
+ * thread fills it, its irqfd raises the SPI, vCPU 0 wakes from WFI into
+ * the handler; the op ends when the interrupt was taken.
+ */
+static void op_virtio(void)
+{
+	u64 seen = RD(virtio_count);
+	unsigned short idx = RD(vq.avail.idx);
+
+	WR(vq.desc[0].addr, (u64)vq.buf);
+	WR(vq.desc[0].len, (u32)sizeof(vq.buf));
+	WR(vq.desc[0].flags, (unsigned short)VRING_DESC_F_WRITE);
+	WR(vq.avail.ring[idx % VQ_SIZE], (unsigned short)0);
+	asm volatile("dmb st" ::: "memory");
+	WR(vq.avail.idx, (unsigned short)(idx + 1));
+	asm volatile("dsb st" ::: "memory");
+	mmio_w32(VIRTIO_BASE + VIRTIO_QUEUE_NOTIFY, 0);
+	/* masked while deciding to wait: an interrupt between the test and
+	 * the WFI would otherwise leave nothing to wake it */
+	while (RD(virtio_count) == seen) {
+		irq_disable();
+		if (RD(virtio_count) == seen)
+			wfi();
+		irq_enable();
+	}
 }
 
 /*
@@ -449,6 +598,18 @@ void bench_main(void)
 		irq_disable();
 	} else {
 		report_error("ipi", "vCPU 1 did not start (PSCI CPU_ON)");
+	}
+
+	{
+		const char *why = virtio_rng_init();
+
+		if (why) {
+			report_error("virtio_rng", why);
+		} else {
+			irq_enable();
+			run_batches("virtio_rng", op_virtio, 20);
+			irq_disable();
+		}
 	}
 
 	bench_fault("fault_4k", RAM_BASE + (64UL << 20), 4096, 512, ram_end);
