@@ -32,6 +32,8 @@ int gzvm_err_to_errno(unsigned long err)
 		return -EAGAIN;
 	case GZVM_ERR_FAULT:
 		return -EFAULT;
+	case GZVM_ERR_ACCESS_DENIED:
+		return -EPERM;
 	default:
 		return -EINVAL;
 	}

@@ -20,6 +20,7 @@
 #include <hyp/drivers.h>
 #include <hyp/el2.h>
 #include <hyp/host_dt.h>
+#include <hyp/host_s2.h>
 #include <hyp/gic.h>
 #include <hyp/layout.h>
 #include <hyp/log.h>
@@ -31,8 +32,6 @@
 
 #define DTB_MAX_SIZE	(2U << 20)	/* as Linux's arm64 boot protocol */
 #define CPU_STACK_PAGES	4
-/* The host's stage-2 covers at least the first TiB (all of QEMU virt's map). */
-#define HOST_S2_MIN_SPAN (1ULL << 40)
 
 /* section boundaries from hyp.lds */
 extern char _start[], _etext[], _erodata[], _end[];
@@ -41,7 +40,7 @@ extern char boot_stack_top[];
 void hyp_boot_main(u64 dtb_pa, u64 load_pa);
 void __noreturn cpu_entered_from_firmware(struct hyp_cpu *cpu);
 
-static struct pgtable hyp_s1, host_s2;
+static struct pgtable hyp_s1;
 
 static void *pool_alloc_cb(void *ctx, unsigned int nr)
 {
@@ -65,7 +64,7 @@ static void *identity_p2v(void *ctx, u64 pa)
 	return (void *)(uintptr_t)pa;
 }
 
-/* Both tables are built before they are live: no TLB maintenance needed. */
+/* The EL2 stage-1 is built before it is live: no TLB maintenance needed. */
 static const struct pgtable_mm_ops boot_mm = {
 	.zalloc_pages = pool_alloc_cb,
 	.free_page = pool_free_cb,
@@ -78,9 +77,6 @@ static const struct pgtable_mm_ops boot_mm = {
 #define S1_NORMAL_RO	(S1_ATTRIDX(MT_NORMAL) | S1_AP_RO | S1_SH_INNER | S1_AF | S1_XN)
 #define S1_NORMAL_RX	(S1_ATTRIDX(MT_NORMAL) | S1_AP_RO | S1_SH_INNER | S1_AF)
 #define S1_DEVICE_RW	(S1_ATTRIDX(MT_DEVICE_nGnRE) | S1_AP_RW | S1_AF | S1_XN)
-
-#define S2_HOST_RAM	(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
-#define S2_HOST_DEVICE	(S2_MEMATTR_DEVICE_nGnRE | S2_AP_RW | S2_AF | S2_XN)
 
 static void must(int ret, const char *what)
 {
@@ -125,32 +121,6 @@ static void build_hyp_stage1(const struct boot_info *bi)
 	}
 }
 
-/*
- * The host's stage-2: the whole physical map identity-mapped as device
- * memory (never executable), RAM as normal memory, the carve-out absent.
- */
-static void build_host_stage2(const struct boot_info *bi, const struct boot_layout *l)
-{
-	unsigned int pa_bits = arch_pa_bits();
-	u64 span = HOST_S2_MIN_SPAN;
-
-	for (unsigned int i = 0; i < bi->nr_ram; i++)
-		span = MAX(span, ALIGN_UP(bi->ram[i].base + bi->ram[i].size, SZ_1G));
-	if (span > (1ULL << pa_bits))
-		span = 1ULL << pa_bits;
-
-	must(pgt_init(&host_s2, pa_bits, true, &boot_mm), "host stage-2 root");
-	must(pgt_map(&host_s2, 0, 0, span, S2_HOST_DEVICE), "host stage-2 device map");
-	for (unsigned int i = 0; i < bi->nr_ram; i++)
-		must(pgt_map(&host_s2, bi->ram[i].base, bi->ram[i].base, bi->ram[i].size,
-			     S2_HOST_RAM), "host stage-2 RAM map");
-	must(pgt_unmap(&host_s2, l->carveout_base, l->carveout_size), "host stage-2 carve-out");
-	hyp_log("host stage-2: %u-bit IPA, identity up to %llx, carve-out [%llx, %llx) unmapped",
-		pa_bits, (unsigned long long)span, (unsigned long long)l->carveout_base,
-		(unsigned long long)(l->carveout_base + l->carveout_size));
-}
-
-/* Page ownership for all RAM: the host's, but for the carve-out. */
 static void init_ownership(const struct boot_info *bi, const struct boot_layout *l)
 {
 	u64 size = mem_owner_meta_size(bi->ram, bi->nr_ram);
@@ -266,8 +236,7 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 	arch_el2_mmu_enable_boot(l.carveout_base, l.carveout_base + l.carveout_size);
 	hyp_log("EL2 MMU on (W^X identity map)");
 
-	build_host_stage2(&bi, &l);
-	arch_host_s2_prepare(&host_s2);
+	arch_host_s2_prepare(host_s2_build(&bi, &l, arch_pa_bits()));
 	gic_init(bi.gicr.base, bi.gicr.size);
 	write_host_dtb(dtb, &bi, &l);
 

@@ -26,6 +26,7 @@ static struct {
 	u32 *meta[BOOT_MAX_RAM_RANGES];
 	unsigned int nr;
 	u64 lent;		/* guest mappings of host pages, all VMs */
+	u64 donated;		/* pages owned by protected guests */
 } owners = { .lock = SPINLOCK_INIT };
 
 static inline enum page_owner word_owner(u32 w)	{ return (enum page_owner)(w >> OWNER_SHIFT); }
@@ -197,6 +198,47 @@ void mem_owner_unlend(u64 pa)
 u64 mem_owner_total_lent(void)
 {
 	return READ_ONCE(owners.lent);
+}
+
+int mem_owner_donate(u64 pa, u32 lends)
+{
+	u32 *w;
+	int ret = GZVM_ERR_INVALID_ARGS;
+
+	spin_lock(&owners.lock);
+	w = word_of(pa);
+	if (w && word_owner(*w) == PAGE_OWNER_HOST) {
+		/* pinned for the hypervisor's use, or mapped by some other VM: not now */
+		ret = GZVM_ERR_BUSY;
+		if (!word_pins(*w) && word_lends(*w) == lends) {
+			*w = (u32)PAGE_OWNER_GUEST << OWNER_SHIFT;
+			owners.lent -= lends;
+			owners.donated++;
+			ret = GZVM_OK;
+		}
+	}
+	spin_unlock(&owners.lock);
+	return ret;
+}
+
+void mem_owner_reclaim(u64 pa, u32 lends)
+{
+	u32 *w;
+
+	spin_lock(&owners.lock);
+	w = word_of(pa);
+	/* reclaiming what is not a guest's is a hypervisor bug: change nothing */
+	if (w && word_owner(*w) == PAGE_OWNER_GUEST) {
+		*w = ((u32)PAGE_OWNER_HOST << OWNER_SHIFT) | lends;
+		owners.lent += lends;
+		owners.donated--;
+	}
+	spin_unlock(&owners.lock);
+}
+
+u64 mem_owner_total_donated(void)
+{
+	return READ_ONCE(owners.donated);
 }
 
 enum page_owner mem_owner_of(u64 pa)

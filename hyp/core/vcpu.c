@@ -112,8 +112,13 @@ s64 hvc_destroy_vcpu(struct smccc_regs *r)
 	return GZVM_OK;
 }
 
-/* A stopped vCPU of a live VM, claimed for register access or running. */
-static struct vcpu *claim_vcpu(u64 tuple, s64 *err)
+enum claim_for { CLAIM_RUN, CLAIM_REGS };
+
+/*
+ * A stopped vCPU of a live VM, claimed for running or for register access;
+ * the registers of a sealed VM are the guest's alone.
+ */
+static struct vcpu *claim_vcpu(u64 tuple, enum claim_for what, s64 *err)
 {
 	unsigned int id;
 	struct vm *vm = tuple_vm(tuple, &id);
@@ -124,7 +129,10 @@ static struct vcpu *claim_vcpu(u64 tuple, s64 *err)
 	if (!vm)
 		return NULL;
 	vcpu = vm->vcpus[id];
-	if (vcpu && !__atomic_compare_exchange_n(&vcpu->running, &idle, 1, false,
+	if (vcpu && what == CLAIM_REGS && vm_sealed(vm)) {
+		*err = GZVM_ERR_ACCESS_DENIED;
+		vcpu = NULL;
+	} else if (vcpu && !__atomic_compare_exchange_n(&vcpu->running, &idle, 1, false,
 						 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		*err = GZVM_ERR_BUSY;
 		vcpu = NULL;
@@ -141,7 +149,7 @@ static void release_vcpu(struct vcpu *vcpu)
 s64 hvc_set_one_reg(struct smccc_regs *r)
 {
 	s64 err;
-	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+	struct vcpu *vcpu = claim_vcpu(r->a[1], CLAIM_REGS, &err);
 	u64 old_mpidr;
 
 	if (!vcpu)
@@ -174,7 +182,7 @@ s64 hvc_set_one_reg(struct smccc_regs *r)
 s64 hvc_get_one_reg(struct smccc_regs *r)
 {
 	s64 err;
-	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+	struct vcpu *vcpu = claim_vcpu(r->a[1], CLAIM_REGS, &err);
 	u64 val = 0;
 
 	if (!vcpu)
@@ -238,6 +246,9 @@ static u32 exit_internal(struct vcpu *vcpu, u32 suberror, const struct guest_exi
 
 	clear_exit(run);
 	run->internal.suberror = suberror;
+	/* where a protected guest was and what it did stay hidden */
+	if (vm_sealed(vcpu->vm))
+		return GZVM_EXIT_INTERNAL_ERROR;
 	run->internal.ndata = 3;
 	run->internal.data[0] = e->esr;
 	run->internal.data[1] = e->ipa;
@@ -352,8 +363,14 @@ static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 	case ABORT_MMIO:
 		break;
 	}
-	if (!esr_decode_mmio(e->esr, &m))
+	if (!esr_decode_mmio(e->esr, &m)) {
+		/* the VMM could decode it only from guest memory and registers */
+		if (vm_sealed(vcpu->vm)) {
+			arch_vcpu_inject_abort(vcpu, false, e->far);
+			return 0;
+		}
 		return exit_internal(vcpu, GZVM_INTERNAL_ABORT_NO_SYNDROME, e);
+	}
 
 	clear_exit(run);
 	run->mmio.phys_addr = e->ipa;
@@ -521,7 +538,7 @@ static u32 handle_exit(struct vcpu *vcpu, const struct guest_exit *e)
 s64 hvc_run(struct smccc_regs *r)
 {
 	s64 err;
-	struct vcpu *vcpu = claim_vcpu(r->a[1], &err);
+	struct vcpu *vcpu = claim_vcpu(r->a[1], CLAIM_RUN, &err);
 	struct guest_exit e;
 	u32 reason;
 
@@ -537,6 +554,16 @@ s64 hvc_run(struct smccc_regs *r)
 		release_vcpu(vcpu);
 		r->a[1] = GZVM_EXIT_IDLE;
 		return GZVM_OK;
+	}
+	if (!vcpu->has_run) {
+		/* a protected VM is sealed before any of its instructions runs */
+		spin_lock(&vcpu->vm->lock);
+		err = vm_start(vcpu->vm);
+		spin_unlock(&vcpu->vm->lock);
+		if (err) {
+			release_vcpu(vcpu);
+			return err;
+		}
 	}
 	complete_pending(vcpu);
 	vcpu->has_run = true;

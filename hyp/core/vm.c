@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VM objects and guest memory.  This is where a host page is lent to a
- * guest (vm_map_pages) and taken back (vm_unmap_page, vm_destroy); the
- * ownership bookkeeping itself is in mem_owner.c.
+ * VM objects and guest memory.  This is where a host page is lent or
+ * donated to a guest (vm_map_pages, vm_start) and taken back
+ * (vm_unmap_page, vm_destroy); the ownership bookkeeping itself is in
+ * mem_owner.c, the host's side of a donation in host_s2.c.
  */
 #include <gzvm/hvc.h>
 #include <hyp/arch.h>
+#include <hyp/host_s2.h>
 #include <hyp/log.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
@@ -14,7 +16,7 @@
 #include <hyp/vm.h>
 
 #define PAGE_SZ		4096ULL
-/* Stage-2 lookups one DESTROY_VM call may make, so a call stays short. */
+/* Lookups of unmapped pages one DESTROY_VM call may make, so a call stays short. */
 #define DESTROY_SCAN_LIMIT	65536
 
 static spinlock_t vms_lock = SPINLOCK_INIT;
@@ -212,23 +214,47 @@ static u64 mapped_pa(struct vm *vm, u64 ipa)
 
 #define S2_GUEST_RAM	(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
 
-/* Lend and map nr pages from pfn at gfn (none of them mapped yet). */
+/*
+ * Pages that left a guest (unmapped, its TLBs flushed) go back to the host:
+ * a sealed VM's zeroed and cleaned to the point of coherency first, since
+ * the guest may have written them through a non-cacheable mapping and the
+ * host may read them through one.
+ */
+static void give_back(struct vm *vm, u64 pa, u64 nr)
+{
+	if (!vm_sealed(vm)) {
+		for (u64 i = 0; i < nr; i++)
+			mem_owner_unlend(pa + i * PAGE_SZ);
+		return;
+	}
+	memset((void *)(uintptr_t)pa, 0, nr * PAGE_SZ);
+	arch_dcache_clean_range((void *)(uintptr_t)pa, nr * PAGE_SZ);
+	host_s2_reclaim(pa, nr, 0);
+}
+
+/* Lend (donate, once sealed) nr pages from pfn and map them at gfn (none mapped yet). */
 static int map_run(struct vm *vm, u64 gfn, u64 pfn, u64 nr)
 {
-	u64 i;
+	u64 i = 0;
 	int ret;
 
-	for (i = 0; i < nr; i++) {
+	if (vm_sealed(vm)) {
+		ret = host_s2_donate(pfn * PAGE_SZ, nr, 0);
+		if (ret)
+			return ret;
+		i = nr;
+	}
+	for (; i < nr; i++) {
 		ret = mem_owner_lend((pfn + i) * PAGE_SZ);
 		if (ret)
 			goto undo;
 	}
 	arch_sync_icache_for_guest(pfn * PAGE_SZ, nr * PAGE_SZ);
 	if (pgt_map(&vm->s2, gfn * PAGE_SZ, pfn * PAGE_SZ, nr * PAGE_SZ, S2_GUEST_RAM)) {
-		/* a partial map may remain: take out what may be there */
+		/* a partial map may remain, and another vCPU may have used it */
 		pgt_unmap(&vm->s2, gfn * PAGE_SZ, nr * PAGE_SZ);
-		ret = GZVM_ERR_NO_MEMORY;
-		goto undo;
+		give_back(vm, pfn * PAGE_SZ, nr);
+		return GZVM_ERR_NO_MEMORY;
 	}
 	vm->lent_pages += nr;
 	return GZVM_OK;
@@ -286,9 +312,101 @@ int vm_unmap_page(struct vm *vm, u64 ipa)
 	pa = mapped_pa(vm, ipa);
 	if (pgt_unmap(&vm->s2, ipa, PAGE_SZ))
 		return GZVM_ERR_NO_MEMORY;	/* splitting a block needs a table */
-	mem_owner_unlend(pa);
+	give_back(vm, pa, 1);
 	vm->lent_pages--;
 	return GZVM_OK;
+}
+
+/*
+ * The next run of mapped guest pages from the cursor on, contiguous in both
+ * guest and host physical addresses, at most max pages (whole leaves, so at
+ * least one leaf): its guest and host addresses and length.  False when
+ * nothing is mapped past the cursor, or (*more) when *budget lookups of
+ * unmapped pages are used up.
+ */
+static bool next_mapped_run(struct vm *vm, struct map_cursor *c, u64 max, u64 *budget,
+			    u64 *ipa, u64 *pa, u64 *nr, bool *more)
+{
+	*nr = 0;
+	*more = false;
+	for (; c->slot < GZVM_MAX_MEM_REGION; c->slot++, c->gfn = 0) {
+		struct memslot *s = &vm->slots[c->slot];
+
+		while (s->registered && c->gfn < s->npages) {
+			u64 at = s->gpa + c->gfn * PAGE_SZ, pte, size, base;
+			unsigned int level;
+
+			if (!pgt_lookup(&vm->s2, at, &pte, &level)) {
+				if (*nr)
+					return true;
+				if (!*budget) {
+					*more = true;
+					return false;
+				}
+				--*budget;
+				c->gfn++;
+				continue;
+			}
+			size = pgt_level_size(level);
+			base = ALIGN_DOWN(at, size);
+			if (*nr && ((pte & PTE_ADDR_MASK) != *pa + *nr * PAGE_SZ ||
+				    *nr + size / PAGE_SZ > max))
+				return true;
+			if (!*nr) {
+				*ipa = base;
+				*pa = pte & PTE_ADDR_MASK;
+			}
+			*nr += size / PAGE_SZ;
+			c->gfn = (base + size - s->gpa) / PAGE_SZ;
+		}
+		if (*nr) {
+			c->slot++;
+			c->gfn = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Donate every page a protected VM has mapped, all or nothing. */
+static int seal(struct vm *vm)
+{
+	struct map_cursor c = { 0 };
+	u64 ipa, pa, nr, runs = 0, budget = ~0ULL;
+	bool more;
+	int ret = GZVM_OK;
+
+	/* no scan limit: sealing is once per VM, and the VM is not running yet */
+	while (next_mapped_run(vm, &c, ~0ULL, &budget, &ipa, &pa, &nr, &more)) {
+		ret = host_s2_donate(pa, nr, 1);
+		if (ret)
+			break;
+		runs++;
+	}
+	if (ret) {
+		/* the guest never ran: nothing to scrub, the pages go back as they were */
+		c = (struct map_cursor){ 0 };
+		while (runs-- && next_mapped_run(vm, &c, ~0ULL, &budget, &ipa, &pa, &nr, &more))
+			host_s2_reclaim(pa, nr, 1);
+		hyp_log("vm%u: sealing failed (%d): memory shared or hypervisor pool full", vm->id,
+			ret);
+		return ret;
+	}
+	hyp_log("vm%u sealed: %llu pages donated", vm->id, (unsigned long long)vm->lent_pages);
+	return GZVM_OK;
+}
+
+int vm_start(struct vm *vm)
+{
+	int ret = GZVM_OK;
+
+	if (vm->started)
+		return GZVM_OK;
+	if (vm->protected_vm)
+		ret = seal(vm);
+	if (!ret)
+		vm->started = true;
+	return ret;
 }
 
 /*
@@ -297,35 +415,19 @@ int vm_unmap_page(struct vm *vm, u64 ipa)
  */
 static bool destroy_step(struct vm *vm, u64 batch)
 {
-	u64 done = 0, scanned = 0;
+	u64 done = 0, budget = DESTROY_SCAN_LIMIT, ipa, pa, nr;
+	bool more;
 
-	for (; vm->destroy_slot < GZVM_MAX_MEM_REGION; vm->destroy_slot++, vm->destroy_gfn = 0) {
-		struct memslot *s = &vm->slots[vm->destroy_slot];
-
-		if (!s->registered)
-			continue;
-		while (vm->destroy_gfn < s->npages) {
-			u64 ipa = s->gpa + vm->destroy_gfn * PAGE_SZ, pte;
-			unsigned int level;
-
-			if ((batch && done >= batch) || ++scanned > DESTROY_SCAN_LIMIT)
-				return false;
-			if (pgt_lookup(&vm->s2, ipa, &pte, &level)) {
-				u64 size = pgt_level_size(level);
-				u64 base = ALIGN_DOWN(ipa, size), pa = pte & PTE_ADDR_MASK;
-
-				for (u64 off = 0; off < size; off += PAGE_SZ)
-					mem_owner_unlend(pa + off);
-				pgt_unmap(&vm->s2, base, size);	/* whole leaves: no split */
-				vm->lent_pages -= size / PAGE_SZ;
-				done += size / PAGE_SZ;
-				vm->destroy_gfn = (base + size - s->gpa) / PAGE_SZ;
-			} else {
-				vm->destroy_gfn++;
-			}
-		}
+	while (!batch || done < batch) {
+		if (!next_mapped_run(vm, &vm->destroy_at, batch ? batch - done : ~0ULL, &budget,
+				     &ipa, &pa, &nr, &more))
+			return !more;
+		pgt_unmap(&vm->s2, ipa, nr * PAGE_SZ);	/* whole leaves: no split */
+		give_back(vm, pa, nr);
+		vm->lent_pages -= nr;
+		done += nr;
 	}
-	return true;
+	return false;
 }
 
 int vm_destroy(u16 id, u64 batch)
@@ -353,8 +455,7 @@ int vm_destroy(u16 id, u64 batch)
 			vm->vcpus[i] = NULL;
 		}
 		vm->state = VM_DYING;
-		vm->destroy_slot = 0;
-		vm->destroy_gfn = 0;
+		vm->destroy_at = (struct map_cursor){ 0 };
 	}
 	if (!destroy_step(vm, batch)) {
 		spin_unlock(&vm->lock);

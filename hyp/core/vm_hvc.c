@@ -173,6 +173,27 @@ static s64 enable_cap_global(struct smccc_regs *r)
 	}
 }
 
+/*
+ * x3 = sub-command.  A VM becomes protected before it first runs, and is
+ * sealed then (vm_start).  There is no pvmfw to load: the hypervisor itself
+ * checks what a protected VM boots.
+ */
+static s64 enable_protected(struct vm *vm, u64 subcommand)
+{
+	switch (subcommand) {
+	case GZVM_CAP_PVM_SET_PROTECTED_VM:
+		if (vm->started)
+			return GZVM_ERR_INVALID_ARGS;
+		vm->protected_vm = true;
+		return GZVM_OK;
+	case GZVM_CAP_PVM_SET_PVMFW_GPA:
+	case GZVM_CAP_PVM_GET_PVMFW_SIZE:
+		return GZVM_ERR_NOT_SUPPORTED;
+	default:
+		return GZVM_ERR_INVALID_ARGS;
+	}
+}
+
 /* x1 = VM (0: global query), x2 = cap, x3.. = args[0..4] */
 s64 hvc_enable_cap(struct smccc_regs *r)
 {
@@ -200,8 +221,7 @@ s64 hvc_enable_cap(struct smccc_regs *r)
 		vm->idle_enabled = true;
 		break;
 	case GZVM_CAP_PROTECTED_VM:
-		/* protected VMs are later work */
-		ret = GZVM_ERR_NOT_SUPPORTED;
+		ret = enable_protected(vm, r->a[3]);
 		break;
 	default:
 		ret = GZVM_ERR_INVALID_ARGS;
@@ -254,6 +274,7 @@ s64 hvc_get_statistics(struct smccc_regs *r)
 	if (r->a[1] == 0) {
 		r->a[1] = pool_used_pages(&hyp_pool) * PAGE_SZ;
 		r->a[2] = mem_owner_total_lent() * PAGE_SZ;
+		r->a[3] = mem_owner_total_donated() * PAGE_SZ;
 		return GZVM_OK;
 	}
 	vm = vm_of(r->a[1]);

@@ -116,6 +116,7 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
  *   MAP_GUEST          x1 vm_id, x2 slot, x3 host pfn, x4 gfn, x5 nr_pages
  *   MAP_GUEST_BLOCK    x1 vm_id, x2 slot, x3 start gfn, x4 nr_pages
  *   GET_STATISTICS     x1 vm_id                        -> x1, x2 byte counts
+ *                      (vm 0, gzvm extension: x1 pool used, x2 lent, x3 donated)
  */
 #define GZVM_FID_CREATE_VM		GZVM_HVC_ID_SMC64(GZVM_FN_CREATE_VM)
 #define GZVM_FID_DESTROY_VM		GZVM_HVC_ID_SMC64(GZVM_FN_DESTROY_VM)
@@ -145,6 +146,8 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
 #define GZVM_ERR_NOT_IMPLEMENTED	(-27)	/* ERR_NOT_IMPLEMENTED [-EOPNOTSUPP] */
 #define GZVM_ERR_BUSY			(-33)	/* ERR_BUSY (v13)    [-EAGAIN] */
 #define GZVM_ERR_FAULT			(-40)	/* ERR_FAULT         [-EFAULT] */
+/* gzvm extension: a protected VM's vCPU state after its first run */
+#define GZVM_ERR_ACCESS_DENIED		(-43)	/* ERR_ACCESS_DENIED [-EPERM] */
 
 /* ---- VM / vCPU addressing (6.1) ---------------------------------------- */
 /* vCPU-scoped calls carry (vm_id << 16) | vcpu_id in x1. */

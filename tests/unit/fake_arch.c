@@ -58,10 +58,11 @@ void arch_s2_flush_vmid(u16 vmid)
 
 void arch_s2_flush_ipa(u16 vmid, u64 ipa, u64 size)
 {
-	(void)vmid;
 	(void)ipa;
 	(void)size;
 	fake_guest.ipa_flushes++;
+	if (vmid == 0)
+		fake_guest.host_flushes++;
 }
 
 void arch_sync_icache_for_guest(u64 pa, u64 size)

@@ -33,6 +33,7 @@ struct fake_guest {
 	int nr_exits, next;
 	int entries;
 	int vmid_flushes, ipa_flushes, icache_syncs;
+	int host_flushes;	/* arch_s2_flush_ipa() of VMID 0 */
 	/* run on each entry, may change the vCPU like the guest would */
 	void (*on_enter)(struct vcpu *vcpu, int entry);
 };

@@ -5,7 +5,10 @@
  * hypercalls, page ownership (lend, pin, refuse hypervisor pages), chunked
  * destroy with nothing leaked, and the exits a guest produces (MMIO with
  * sign extension, demand-paging faults, forwarded hypercalls, relinquish,
- * system events, internal errors) with what RUN does with the host's answers.
+ * system events, internal errors) with what RUN does with the host's answers;
+ * protected VMs: sealed at the first run (pages donated, out of the host's
+ * stage-2, registers hidden), all or nothing, and every page zeroed on its
+ * way back to the host.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +20,7 @@
 
 #include <asm/sysreg.h>
 #include <gzvm/hvc.h>
+#include <hyp/host_s2.h>
 #include <hyp/hypercall.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
@@ -27,7 +31,7 @@
 #include "fake_arch.h"
 
 #define RAM_SIZE	(16ULL << 20)
-#define POOL_SIZE	(4ULL << 20)
+#define POOL_SIZE	(8ULL << 20)
 #define PG		4096ULL
 #define GUEST_RAM	0x80000000ULL
 
@@ -56,6 +60,13 @@ static int setup(void **state)
 	/* the last MiB of the fake RAM plays the carve-out */
 	assert_int_equal(mem_owner_claim_hyp(ram_pa(RAM_SIZE - (1 << 20)), 1 << 20), GZVM_OK);
 	pool_init(&hyp_pool, pool_mem, POOL_SIZE);
+	{
+		struct boot_info bi = { .ram = { r }, .nr_ram = 1 };
+		struct boot_layout l = { .carveout_base = ram_pa(RAM_SIZE - (1 << 20)),
+					 .carveout_size = 1 << 20 };
+
+		host_s2_build(&bi, &l, 48);
+	}
 	vm_init(40);
 	pool_baseline = pool_used_pages(&hyp_pool);
 	return 0;
@@ -316,8 +327,6 @@ static void test_enable_cap(void **state)
 	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_ENABLE_DEMAND_PAGING, 0, 0, 0)),
 			 GZVM_OK);
 	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_ENABLE_IDLE, 0, 0, 0)), GZVM_OK);
-	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM, 2, 0, 0)),
-			 GZVM_ERR_NOT_SUPPORTED);
 	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, 0xdead, 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
 	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, 77, GZVM_CAP_ENABLE_IDLE, 0, 0, 0)),
 			 GZVM_ERR_INVALID_ARGS);
@@ -773,6 +782,188 @@ static void test_run_errors(void **state)
 	destroy_all(vm);
 }
 
+/* --- protected VMs ---------------------------------------------------------- */
+
+#define SECRET		0x5ec7e75ec7e75ec7ULL
+
+static void make_protected(u16 vm)
+{
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_SET_PROTECTED_VM, 0, 0)), GZVM_OK);
+}
+
+/* Every page from pfn on, n pages: owned by `owner`, host-mapped or not, holding `word`. */
+static void assert_pages(u64 pfn, u64 n, enum page_owner owner, bool host_mapped, u64 word)
+{
+	for (u64 i = 0; i < n; i++) {
+		u64 pa = (pfn + i) * PG;
+
+		assert_int_equal(mem_owner_of(pa), owner);
+		assert_int_equal(host_s2_mapped(pa), host_mapped);
+		assert_int_equal(*(u64 *)(uintptr_t)(pa + PG - 8), word);
+	}
+}
+
+static void fill(u64 pfn, u64 n, u64 word)
+{
+	for (u64 i = 0; i < n * PG / 8; i++)
+		((u64 *)(uintptr_t)(pfn * PG))[i] = word;
+}
+
+static struct smccc_regs global_stats(void)
+{
+	struct smccc_regs st = call(GZVM_FN_GET_STATISTICS, 0, 0, 0, 0, 0);
+
+	assert_int_equal(status(st), GZVM_OK);
+	return st;
+}
+
+static void test_protected_cap(void **state)
+{
+	u16 vm = vm_with_vcpu();
+
+	(void)state;
+	make_protected(vm);
+	make_protected(vm);	/* idempotent */
+	/* no pvmfw: the hypervisor checks what a protected VM boots itself */
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_SET_PVMFW_GPA, 0x7fc00000, 0)), GZVM_ERR_NOT_SUPPORTED);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_GET_PVMFW_SIZE, 0, 0)), GZVM_ERR_NOT_SUPPORTED);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM, 3, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	destroy_all(vm);
+	/* a VM that has run cannot become protected */
+	vm = vm_with_vcpu();
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_SET_PROTECTED_VM, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	destroy_all(vm);
+}
+
+static void test_protected_seal(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	u64 pfn = ram_pa(1 << 20) / PG, late = pfn + 100;
+	struct vm *v;
+	int flushes;
+
+	(void)state;
+	make_protected(vm);
+	/* the VMM loads the image before the first run: the host still sees it */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, 4)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn + 8, GUEST_RAM / PG + 4, 1)),
+			 GZVM_OK);
+	fill(pfn, 9, SECRET);
+	assert_pages(pfn, 4, PAGE_OWNER_HOST, true, SECRET);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 1);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, GZVM_VCPU_TUPLE(vm, 0), GZVM_REG_ARM64_PC,
+				     GUEST_RAM, 0, 0)), GZVM_OK);
+
+	flushes = fake_guest.host_flushes;
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	/* sealed: donated, out of the host's stage-2 (its TLBs flushed), not lent */
+	assert_pages(pfn, 4, PAGE_OWNER_GUEST, false, SECRET);
+	assert_pages(pfn + 8, 1, PAGE_OWNER_GUEST, false, SECRET);
+	assert_true(fake_guest.host_flushes > flushes);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 0);
+	assert_int_equal(global_stats().a[2], 0);
+	assert_int_equal(global_stats().a[3], 5 * PG);
+	assert_int_equal(call(GZVM_FN_GET_STATISTICS, vm, 0, 0, 0, 0).a[2], 5 * PG);
+
+	/* its registers are the guest's now */
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, GZVM_VCPU_TUPLE(vm, 0), GZVM_REG_ARM64_X(0),
+				     0, 0, 0)), GZVM_ERR_ACCESS_DENIED);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, GZVM_VCPU_TUPLE(vm, 0), GZVM_REG_ARM64_PC,
+				     0, 0, 0)), GZVM_ERR_ACCESS_DENIED);
+
+	/* a page mapped later (demand paging) is donated at once */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, late, GUEST_RAM / PG + 20, 1)), GZVM_OK);
+	assert_int_equal(mem_owner_of(late * PG), PAGE_OWNER_GUEST);
+	assert_false(host_s2_mapped(late * PG));
+
+	/* nobody else gets a donated page: another VM, the host as a buffer */
+	{
+		u16 other = new_vm();
+
+		assert_int_equal(register_slot(other, 0, GUEST_RAM, 16), GZVM_OK);
+		assert_int_equal(status(call(GZVM_FN_MAP_GUEST, other, 0, pfn, GUEST_RAM / PG, 1)),
+				 GZVM_ERR_INVALID_ARGS);
+		assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, other, 2 * PG, pfn * PG, 0, 0)),
+				 GZVM_ERR_INVALID_ARGS);
+		destroy_all(other);
+	}
+
+	/* relinquish: zeroed before the host sees it again */
+	v = vm_get(vm);
+	assert_int_equal(vm_unmap_page(v, GUEST_RAM + 4 * PG), GZVM_OK);
+	vm_put(v);
+	assert_pages(pfn + 8, 1, PAGE_OWNER_HOST, true, 0);
+	assert_int_equal(mem_owner_lend_count((pfn + 8) * PG), 0);
+
+	destroy_all(vm);
+	assert_pages(pfn, 4, PAGE_OWNER_HOST, true, 0);
+	assert_pages(late, 1, PAGE_OWNER_HOST, true, 0);
+	assert_int_equal(global_stats().a[3], 0);
+	assert_int_equal(global_stats().a[2], 0);
+	/* the host's 2 MiB block is whole again: no table left behind */
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
+/* A seal that cannot complete changes nothing, and the VM can try again. */
+static void test_protected_seal_refused(void **state)
+{
+	u16 vm = vm_with_vcpu(), other = new_vm();
+	u64 pfn = ram_pa(1 << 20) / PG;
+
+	(void)state;
+	make_protected(vm);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, 8)), GZVM_OK);
+	/* the last page is mapped by another VM too: it cannot be donated */
+	assert_int_equal(register_slot(other, 0, GUEST_RAM, 16), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, other, 0, pfn + 7, GUEST_RAM / PG, 1)), GZVM_OK);
+	fill(pfn, 8, SECRET);
+	assert_int_equal(status(call(GZVM_FN_RUN, GZVM_VCPU_TUPLE(vm, 0), 0, 0, 0, 0)), GZVM_ERR_BUSY);
+	assert_int_equal(fake_guest.entries, 0);	/* nothing ran */
+	assert_pages(pfn, 8, PAGE_OWNER_HOST, true, SECRET);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 1);
+	assert_int_equal(mem_owner_lend_count((pfn + 7) * PG), 2);
+	assert_int_equal(global_stats().a[3], 0);
+	assert_int_equal(global_stats().a[2], 9 * PG);
+	assert_int_equal(status(call(GZVM_FN_GET_ONE_REG, GZVM_VCPU_TUPLE(vm, 0), GZVM_REG_ARM64_PC,
+				     0, 0, 0)), GZVM_OK);
+	destroy_all(other);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_pages(pfn, 8, PAGE_OWNER_GUEST, false, SECRET);
+	destroy_all(vm);
+	assert_pages(pfn, 8, PAGE_OWNER_HOST, true, 0);
+}
+
+/* What a sealed VM's exits tell the host. */
+static void test_protected_exits(void **state)
+{
+	u16 vm = vm_with_vcpu();
+	struct gzvm_vcpu_run *rn = run_area();
+
+	(void)state;
+	make_protected(vm);
+	/* an abort the VMM cannot decode without guest state: the guest gets it */
+	push_exit(GEXIT_SYNC, DABT(0), 0x9000000);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_aborts, 1);
+	/* an internal error carries no guest PC, syndrome or address */
+	push_exit(GEXIT_SERROR, 0xbf000000, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_INTERNAL_ERROR);
+	assert_int_equal(rn->internal.suberror, 2);	/* SError */
+	assert_int_equal(rn->internal.ndata, 0);
+	assert_int_equal(rn->internal.data[2], 0);
+	destroy_all(vm);
+}
+
 static void test_mmio_decode(void **state)
 {
 	struct mmio_access m;
@@ -833,6 +1024,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fast_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relinquish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_seal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_seal_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_exits, setup, teardown),
 		cmocka_unit_test(test_mmio_decode),
 		cmocka_unit_test(test_exception_entry),
 	};

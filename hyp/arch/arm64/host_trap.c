@@ -9,6 +9,7 @@
 #include <asm/sysreg.h>
 #include <asm/vcpu_ctx.h>
 #include <hyp/host_abort.h>
+#include <hyp/host_s2.h>
 #include <hyp/hypercall.h>
 #include <hyp/log.h>
 #include <hyp/smccc.h>
@@ -73,6 +74,9 @@ static void host_stage2_fault(struct host_regs *regs, u64 esr)
 	};
 	u64 ec, fsc, iss;
 
+	/* a block being split under us (break-before-make): try again */
+	if (host_s2_mapped(ipa))
+		return;
 	switch (host_abort_kind(&f)) {
 	case HOST_ABORT_EXTERNAL:
 		fsc = f.s1ptw ? FSC_SEA_TTW_L0 + (esr & 3) : FSC_SEA;

@@ -10,7 +10,8 @@
  *          keeps access, as for every non-protected VM) and pinned by the
  *          hypervisor (the driver's run areas and buffers);
  *   HYP    the hypervisor's own (the carve-out);
- *   GUEST  donated to a protected guest (later work).
+ *   GUEST  donated to a protected guest: absent from the host's stage-2,
+ *          mapped by exactly one VM, zeroed before it becomes HOST again.
  */
 #ifndef HYP_MEM_OWNER_H
 #define HYP_MEM_OWNER_H
@@ -54,6 +55,23 @@ void mem_owner_unlend(u64 pa);
 
 /* Guest mappings of host pages over all VMs (a page lent twice counts twice). */
 u64 mem_owner_total_lent(void);
+
+/*
+ * Donate one host page to a protected guest: it must be pinned by nobody and
+ * mapped by exactly `lends` guests (1: the VM's own lent mapping, converted
+ * when the VM is sealed; 0: a page about to be mapped).  The caller removes
+ * it from the host's stage-2.  0, GZVM_ERR_BUSY (pinned or mapped elsewhere)
+ * or GZVM_ERR_INVALID_ARGS (not host RAM).
+ */
+int mem_owner_donate(u64 pa, u32 lends);
+/*
+ * A donated page back to the host, still mapped by `lends` guests: 0 when
+ * the guest let go (the caller has scrubbed the page), 1 to undo a
+ * donation of a VM's own lent mapping.
+ */
+void mem_owner_reclaim(u64 pa, u32 lends);
+/* Pages owned by protected guests. */
+u64 mem_owner_total_donated(void);
 
 /* Counters for the tests and statistics of a page (0 when not RAM). */
 enum page_owner mem_owner_of(u64 pa);

@@ -5,6 +5,12 @@
  * memory of a non-protected VM is host memory lent to the guest: the host
  * keeps access, the hypervisor counts every lent page (mem_owner) and takes
  * them all back on destroy.
+ *
+ * A protected VM is sealed when its first vCPU first runs: from then on
+ * every page it maps is donated (taken out of the host's stage-2, see
+ * host_s2.h), the host can no longer read or set its registers, and every
+ * page it gives back is zeroed first.  Until then it is an ordinary VM, so
+ * the VMM can load its image.
  */
 #ifndef HYP_VM_H
 #define HYP_VM_H
@@ -27,6 +33,12 @@ struct memslot {
 	u64 npages;
 };
 
+/* Where a walk over a VM's mapped memory stands: a slot, a page in it. */
+struct map_cursor {
+	unsigned int slot;
+	u64 gfn;
+};
+
 enum vm_state {
 	VM_FREE = 0,
 	VM_ALIVE,
@@ -45,6 +57,8 @@ struct vm {
 	/* MEMREGION_PURPOSE comes just before the slot's registration */
 	struct { bool valid; u64 gpa, size; u32 flags; } purpose;
 
+	bool protected_vm;	/* SET_PROTECTED_VM: sealed once started */
+	bool started;		/* a vCPU has entered the guest */
 	bool demand_paging;
 	bool idle_enabled;
 	u64 block_buf_pa;	/* BLOCK_BASED_DEMAND_PAGING PFN buffer, pinned */
@@ -55,8 +69,7 @@ struct vm {
 
 	u64 table_pages;	/* stage-2 tables (pool pages) */
 	u64 lent_pages;		/* host pages mapped into the guest */
-	unsigned int destroy_slot;	/* DESTROY_VM progress */
-	u64 destroy_gfn;
+	struct map_cursor destroy_at;	/* DESTROY_VM progress */
 };
 
 /*
@@ -85,6 +98,18 @@ int vm_unmap_page(struct vm *vm, u64 ipa);
 /* The slot containing ipa, or NULL. */
 struct memslot *vm_slot_of(struct vm *vm, u64 ipa);
 bool vm_ipa_mapped(struct vm *vm, u64 ipa);
+/*
+ * A vCPU is about to enter the guest for the first time (vm lock held):
+ * seals a protected VM.  0, or the status of a seal that failed (nothing
+ * ran, nothing changed: the VM is as it was).
+ */
+int vm_start(struct vm *vm);
+
+/* Is the VM protected and sealed: its memory and vCPU state hidden from the host? */
+static inline bool vm_sealed(const struct vm *vm)
+{
+	return vm->protected_vm && vm->started;
+}
 
 /* Hypercall handlers (hyp/core/vm_hvc.c); regs per spec 6.2. */
 struct smccc_regs;
