@@ -411,10 +411,13 @@ DEFINE_DEBUGFS_ATTRIBUTE(gzvm_shared_mem_fops, gzvm_protected_shared_mem_get,
 			 NULL, "%llu\n");
 
 /*
- * The whole hypervisor (GET_STATISTICS of VM id 0, a gzvm extension): its
- * page pool in use and the host memory lent to all guests, in bytes.
+ * The whole hypervisor (GET_STATISTICS of VM id 0, a gzvm extension), in
+ * bytes: its page pool in use (x1), host memory lent to all guests (x2)
+ * and memory donated to protected guests (x3).
  */
-static int gzvm_hyp_stat(bool pool, u64 *val)
+enum gzvm_hyp_stat { GZVM_HYP_POOL = 1, GZVM_HYP_LENT, GZVM_HYP_DONATED };
+
+static int gzvm_hyp_stat(enum gzvm_hyp_stat which, u64 *val)
 {
 	struct arm_smccc_res res;
 	int ret;
@@ -423,23 +426,31 @@ static int gzvm_hyp_stat(bool pool, u64 *val)
 				   &res);
 	if (ret)
 		return ret;
-	*val = pool ? res.a1 : res.a2;
+	*val = which == GZVM_HYP_POOL ? res.a1 :
+	       which == GZVM_HYP_LENT ? res.a2 : res.a3;
 	return 0;
 }
 
 static int gzvm_hyp_pool_get(void *data, u64 *val)
 {
-	return gzvm_hyp_stat(true, val);
+	return gzvm_hyp_stat(GZVM_HYP_POOL, val);
 }
 
 static int gzvm_hyp_lent_get(void *data, u64 *val)
 {
-	return gzvm_hyp_stat(false, val);
+	return gzvm_hyp_stat(GZVM_HYP_LENT, val);
+}
+
+static int gzvm_hyp_donated_get(void *data, u64 *val)
+{
+	return gzvm_hyp_stat(GZVM_HYP_DONATED, val);
 }
 
 DEFINE_DEBUGFS_ATTRIBUTE(gzvm_hyp_pool_fops, gzvm_hyp_pool_get, NULL,
 			 "%llu\n");
 DEFINE_DEBUGFS_ATTRIBUTE(gzvm_hyp_lent_fops, gzvm_hyp_lent_get, NULL,
+			 "%llu\n");
+DEFINE_DEBUGFS_ATTRIBUTE(gzvm_hyp_donated_fops, gzvm_hyp_donated_get, NULL,
 			 "%llu\n");
 
 void gzvm_debugfs_hyp_init(struct dentry *dir)
@@ -450,6 +461,8 @@ void gzvm_debugfs_hyp_init(struct dentry *dir)
 				   &gzvm_hyp_pool_fops);
 	debugfs_create_file_unsafe("hyp_lent_mem", 0444, dir, NULL,
 				   &gzvm_hyp_lent_fops);
+	debugfs_create_file_unsafe("hyp_donated_mem", 0444, dir, NULL,
+				   &gzvm_hyp_donated_fops);
 }
 
 static void gzvm_vm_debugfs_init(struct gzvm *gzvm)

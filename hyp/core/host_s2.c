@@ -104,9 +104,18 @@ struct pgtable *host_s2_build(const struct boot_info *bi, const struct boot_layo
 	lock_host();
 	must(pgt_init(&host.pt, pa_bits, true, &host_mm), "host stage-2 root");
 	must(pgt_map(&host.pt, 0, 0, span, S2_HOST_DEVICE), "host stage-2 device map");
-	for (unsigned int i = 0; i < bi->nr_ram; i++)
-		must(pgt_map(&host.pt, bi->ram[i].base, bi->ram[i].base, bi->ram[i].size,
-			     S2_HOST_RAM), "host stage-2 RAM map");
+	for (unsigned int i = 0; i < bi->nr_ram; i++) {
+		u64 base = bi->ram[i].base, end = base + bi->ram[i].size;
+
+		must(pgt_map(&host.pt, base, base, end - base, S2_HOST_RAM), "host stage-2 RAM map");
+		/*
+		 * RAM in blocks of 2 MiB at most (a 2 MiB map splits a 1 GiB
+		 * block): a page donated and given back then splits and merges
+		 * only a level-3 table, and the pool returns to its boot level.
+		 */
+		for (u64 g = ALIGN_UP(base, SZ_1G); g < end && end - g >= SZ_1G; g += SZ_1G)
+			must(pgt_map(&host.pt, g, g, SZ_2M, S2_HOST_RAM), "host stage-2 RAM split");
+	}
 	must(pgt_unmap(&host.pt, l->carveout_base, l->carveout_size), "host stage-2 carve-out");
 	unlock_host();
 	hyp_log("host stage-2: %u-bit IPA, identity up to %llx, carve-out [%llx, %llx) unmapped",

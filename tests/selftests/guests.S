@@ -271,3 +271,24 @@ guest sysregs
 1:	ucall	UCALL_DONE
 	b	1b
 end_guest sysregs
+
+/*
+ * ---- secret: fill x2 pages from GPA x0 with the word x1, then SYNC
+ * forever (protected: the host must not see the pages) ----
+ */
+guest secret
+	lsl	x3, x2, #9
+	mov	x4, x0
+1:	str	x1, [x4], #8
+	subs	x3, x3, #1
+	b.ne	1b
+2:	ucall	UCALL_SYNC
+	b	2b
+end_guest secret
+
+/* ---- peek: store the word at GPA x0 to the ucall address, forever ---- */
+guest peek
+1:	ldr	x27, [x0]
+	str	x27, [x28]
+	b	1b
+end_guest peek

@@ -58,6 +58,7 @@ void test_prio(void);
 void test_psci(void);
 void test_idle(void);
 void test_imask(void);
+void test_protected(void);
 
 #define RAM_SIZE	(2UL << 20)
 #define CODE_GPA	GUEST_RAM_GPA
@@ -1277,6 +1278,7 @@ static const struct {
 	{ "psci", test_psci, true, "guest PSCI/SMCCC calls, CPU_SUSPEND, ID/debug/PMU registers" },
 	{ "idle", test_idle, true, "host CPU time of an idle 4-vCPU guest (10 s)" },
 	{ "imask", test_imask, true, "CNTV_CTL.IMASK set and cleared by the guest during a run" },
+	{ "protected", test_protected, true, "a protected VM's memory and registers against every host access path" },
 };
 
 int main(int argc, char **argv)

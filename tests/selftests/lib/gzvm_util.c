@@ -132,21 +132,17 @@ void gzvm_vm_destroy(struct gzvm_vm *vm)
 		close(vm->dev_fd);
 	vm->fd = vm->dev_fd = -1;
 	/* the driver unpins on the last close: after that the memory can go */
-	for (int i = 0; i < vm->nr_mem; i++)
-		munmap((char *)vm->mem[i].hva - GUARD, vm->mem[i].size + 2 * GUARD);
+	for (int i = 0; i < vm->nr_mem; i++) {
+		if (vm->mem[i].owned)
+			gzvm_mem_unmap(vm->mem[i].hva, vm->mem[i].size);
+	}
 	vm->nr_mem = 0;
 }
 
-struct gzvm_mem *gzvm_vm_add_mem(struct gzvm_vm *vm, int slot, uint64_t gpa, size_t size)
+void *gzvm_mem_map(size_t size, bool shared)
 {
-	struct gzvm_userspace_memory_region r;
-	struct gzvm_mem *m;
 	void *hva, *base;
 
-	if (vm->nr_mem >= GZVM_MAX_MEM_REGION) {
-		errno = ENOSPC;
-		return NULL;
-	}
 	/*
 	 * Linux merges adjacent anonymous mappings into one VMA, and the
 	 * driver wants the VMA to be exactly the slot: reserve a PROT_NONE
@@ -156,7 +152,7 @@ struct gzvm_mem *gzvm_vm_add_mem(struct gzvm_vm *vm, int slot, uint64_t gpa, siz
 	if (base == MAP_FAILED)
 		return NULL;
 	hva = mmap((char *)base + GUARD, size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		   (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (hva == MAP_FAILED) {
 		int e = errno;
 
@@ -164,22 +160,58 @@ struct gzvm_mem *gzvm_vm_add_mem(struct gzvm_vm *vm, int slot, uint64_t gpa, siz
 		errno = e;
 		return NULL;
 	}
-	r = (struct gzvm_userspace_memory_region){
+	return hva;
+}
+
+void gzvm_mem_unmap(void *hva, size_t size)
+{
+	munmap((char *)hva - GUARD, size + 2 * GUARD);
+}
+
+struct gzvm_mem *gzvm_vm_add_mem_at(struct gzvm_vm *vm, int slot, uint64_t gpa, size_t size,
+				    void *hva)
+{
+	struct gzvm_userspace_memory_region r = {
 		.slot = (uint32_t)slot,
 		.flags = GZVM_USER_MEM_REGION_GUEST_MEM,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = (uint64_t)(uintptr_t)hva,
 	};
-	if (ioctl(vm->fd, GZVM_SET_USER_MEMORY_REGION, &r)) {
+	struct gzvm_mem *m;
+
+	if (vm->nr_mem >= GZVM_MAX_MEM_REGION) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	if (ioctl(vm->fd, GZVM_SET_USER_MEMORY_REGION, &r))
+		return NULL;
+	m = &vm->mem[vm->nr_mem++];
+	*m = (struct gzvm_mem){ .slot = slot, .gpa = gpa, .size = size, .hva = hva };
+	return m;
+}
+
+struct gzvm_mem *gzvm_vm_add_mem(struct gzvm_vm *vm, int slot, uint64_t gpa, size_t size)
+{
+	void *hva;
+	struct gzvm_mem *m;
+
+	if (vm->nr_mem >= GZVM_MAX_MEM_REGION) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	hva = gzvm_mem_map(size, false);
+	if (!hva)
+		return NULL;
+	m = gzvm_vm_add_mem_at(vm, slot, gpa, size, hva);
+	if (!m) {
 		int e = errno;
 
-		munmap(base, size + 2 * GUARD);
+		gzvm_mem_unmap(hva, size);
 		errno = e;
 		return NULL;
 	}
-	m = &vm->mem[vm->nr_mem++];
-	*m = (struct gzvm_mem){ .slot = slot, .gpa = gpa, .size = size, .hva = hva };
+	m->owned = true;
 	return m;
 }
 

@@ -57,6 +57,7 @@ struct gzvm_mem {
 	uint64_t gpa;
 	size_t size;
 	void *hva;
+	bool owned;	/* mapped by gzvm_vm_add_mem, unmapped by gzvm_vm_destroy */
 };
 
 struct gzvm_vm {
@@ -91,9 +92,18 @@ const char *gzvm_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 int gzvm_open_dev(void);		/* -1 with errno */
 /* Returns 0 or -errno; on failure *vm is unusable. */
 int gzvm_vm_create(struct gzvm_vm *vm);
-void gzvm_vm_destroy(struct gzvm_vm *vm);	/* closes fds, unmaps memory */
+void gzvm_vm_destroy(struct gzvm_vm *vm);	/* closes fds, unmaps what gzvm_vm_add_mem mapped */
 /* mmap @size bytes and register them as @slot at @gpa; returns the mem or NULL (errno) */
 struct gzvm_mem *gzvm_vm_add_mem(struct gzvm_vm *vm, int slot, uint64_t gpa, size_t size);
+/*
+ * Memory the caller maps (gzvm_mem_map: one VMA of exactly size bytes,
+ * private or shared anonymous) and keeps after gzvm_vm_destroy, e.g. to
+ * share it with another process or look at it after the VM is gone.
+ */
+void *gzvm_mem_map(size_t size, bool shared);	/* NULL with errno */
+void gzvm_mem_unmap(void *hva, size_t size);
+struct gzvm_mem *gzvm_vm_add_mem_at(struct gzvm_vm *vm, int slot, uint64_t gpa, size_t size,
+				    void *hva);
 /* host pointer for a guest physical address (NULL outside every slot) */
 void *gzvm_gpa_to_hva(struct gzvm_vm *vm, uint64_t gpa);
 /* copy [start, end) to guest physical @gpa; returns 0 or -1 */

@@ -3,6 +3,13 @@
  * gzvm_hosttest - checks of the GenieZone hypervisor interface, run from
  * inside the host kernel by tests/system/init-test.sh.
  *
+ * Peek mode (peek_pa=<physical address> given): no checks; the module reads
+ * one word of RAM at that address through the kernel's linear map, as any
+ * kernel code could, and reports in its read-only parameters whether that
+ * worked (peek_status 1, the word in peek_value) or faulted (2), for the
+ * protected-VM selftest (tests/selftests, "protected"), which loads and
+ * removes it itself.
+ *
  * Every check prints one console line
  *	GZVM-TAP: ok - <name>
  *	GZVM-TAP: not ok - <name> # <detail>
@@ -36,6 +43,19 @@ MODULE_PARM_DESC(carveout_base, "physical base of the hypervisor carve-out");
 static unsigned long carveout_size;
 module_param(carveout_size, ulong, 0444);
 MODULE_PARM_DESC(carveout_size, "size of the hypervisor carve-out in bytes");
+
+static unsigned long peek_pa;
+module_param(peek_pa, ulong, 0444);
+MODULE_PARM_DESC(peek_pa, "peek mode: physical address of a RAM word to read");
+
+enum { PEEK_NOT_RUN, PEEK_READ, PEEK_FAULTED, PEEK_NOT_RAM };
+static int peek_status;
+module_param(peek_status, int, 0444);
+MODULE_PARM_DESC(peek_status, "peek result: 1 read, 2 faulted, 3 not a RAM address");
+
+static unsigned long peek_value;
+module_param(peek_value, ulong, 0444);
+MODULE_PARM_DESC(peek_value, "peek result: the word read");
 
 #define tap_ok(name) pr_info("GZVM-TAP: ok - %s\n", name)
 #define tap_fail(name, fmt, ...) \
@@ -158,8 +178,30 @@ static void check_control(void)
 	kfree(buf);
 }
 
+static void peek(void)
+{
+	u64 val = 0;
+
+	if (!IS_ALIGNED(peek_pa, sizeof(val)) || !pfn_valid(PHYS_PFN(peek_pa)) ||
+	    !page_is_ram(PHYS_PFN(peek_pa))) {
+		peek_status = PEEK_NOT_RAM;
+		return;
+	}
+	if (copy_from_kernel_nofault(&val, phys_to_virt(peek_pa), sizeof(val))) {
+		peek_status = PEEK_FAULTED;
+		return;
+	}
+	peek_status = PEEK_READ;
+	peek_value = val;
+}
+
 static int __init gzvm_hosttest_init(void)
 {
+	if (peek_pa) {
+		peek();
+		pr_info("gzvm_hosttest: peek of 0x%lx: status %d\n", peek_pa, peek_status);
+		return 0;
+	}
 	pr_info("gzvm_hosttest: start (kernel at EL%d, carve-out 0x%lx+0x%lx)\n",
 		is_kernel_in_hyp_mode() ? 2 : 1, carveout_base, carveout_size);
 	check_probe(GZVM_HC_PROBE_SMC64, "hvc PROBE (SMC64 0xfb00100c) returns 0 and a version");
