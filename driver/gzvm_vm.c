@@ -202,10 +202,12 @@ static int gzvm_vm_ioctl_cap_pvm(struct gzvm *gzvm, struct gzvm_enable_cap *cap,
 	case GZVM_CAP_PVM_SET_PROTECTED_VM:
 		/*
 		 * A protected VM's memory is handed over before it starts:
-		 * with 4 KiB demand paging, populate every memslot first.
+		 * populate every memslot first, whatever the demand-paging
+		 * granularity (the spec asks it for 4 KiB; gzvm's hypervisor
+		 * also needs the boot payload mapped to verify it at the
+		 * first run, and donates every page then anyway).
 		 */
-		if (gzvm->mem_alloc_mode == GZVM_DEMAND_PAGING &&
-		    gzvm->demand_page_gran == PAGE_SIZE) {
+		if (gzvm->mem_alloc_mode == GZVM_DEMAND_PAGING) {
 			ret = gzvm_vm_populate_all(gzvm);
 			if (ret)
 				return ret;

@@ -37,7 +37,7 @@ STAMP=$DEPS/.stamp
 SYSTEM_PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev clang libclang-rt-14-dev
 	gdb-multiarch cpio xz-utils kmod e2fsprogs u-boot-qemu qemu-efi-aarch64 mtools dosfstools
-	gnuplot-nox)
+	gnuplot-nox openssl)
 
 # Kernel tags and the meta-packages they are resolved from.
 TAGS=(K61 K612)

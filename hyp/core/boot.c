@@ -26,6 +26,7 @@
 #include <hyp/log.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
+#include <hyp/payload.h>
 #include <hyp/psci_relay.h>
 #include <hyp/string.h>
 #include <hyp/vm.h>
@@ -216,6 +217,10 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 		hyp_panic("options: %s", err);
 	if (err[0])
 		hyp_log("options: %s", err);
+	if (opt.have_pvm_key)
+		payload_set_key(opt.pvm_key);
+	hyp_log("protected VMs: %s", opt.have_pvm_key ? "payloads verified against pvm_key" :
+		"no pvm_key, payloads measured, not verified");
 	if (!bi.psci_smc)
 		hyp_panic("the DTB's PSCI node must use the smc method (EL2 calls firmware by SMC)");
 	if (layout_plan(&bi, opt.carveout_size, load_pa, va(_end), dtb_pa, dt_totalsize(dtb),

@@ -239,11 +239,33 @@ static bool parse_size(const char *s, size_t n, u64 *out)
 	return true;
 }
 
+/* Exactly 2 * len hex digits into out[0..len). */
+static bool parse_hex(const char *s, size_t n, u8 *out, size_t len)
+{
+	if (n != 2 * len)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned int v;
+
+		if (c >= '0' && c <= '9')
+			v = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = (unsigned int)(c - 'A' + 10);
+		else
+			return false;
+		out[i / 2] = (u8)((i & 1) ? (out[i / 2] | v) : v << 4);
+	}
+	return true;
+}
+
 int hyp_options_parse(const char *args, struct hyp_options *opt, char *err, size_t errlen)
 {
 	const char *p = args;
 
-	opt->carveout_size = HYP_CARVEOUT_DEFAULT;
+	*opt = (struct hyp_options){ .carveout_size = HYP_CARVEOUT_DEFAULT };
 	if (err && errlen)
 		err[0] = '\0';
 	while (p && *p) {
@@ -267,6 +289,10 @@ int hyp_options_parse(const char *args, struct hyp_options *opt, char *err, size
 			if (size < HYP_CARVEOUT_MIN || size > HYP_CARVEOUT_MAX)
 				FAIL("carveout must be between 8M and 1G");
 			opt->carveout_size = size;
+		} else if (n > 8 && !strncmp(word, "pvm_key=", 8)) {
+			if (!parse_hex(word + 8, n - 8, opt->pvm_key, sizeof(opt->pvm_key)))
+				FAIL("pvm_key must be 64 hex digits (an Ed25519 public key)");
+			opt->have_pvm_key = true;
 		} else {
 			/* not fatal: say so and go on */
 			hyp_snprintf(err, errlen, "ignoring unknown option '%.*s'", (int)n, word);

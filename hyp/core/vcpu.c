@@ -408,6 +408,16 @@ static u32 handle_hvc(struct vcpu *vcpu)
 	switch ((u32)x[0]) {
 	case GZVM_HVC_PTP:
 		return forward_hypercall(vcpu);
+	case GZVM_HVC_PVM_MEASUREMENT:
+		/* answered here: the host is not trusted to tell the guest what it booted */
+		if (!vm_sealed(vcpu->vm) || !vcpu->vm->measured) {
+			x[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
+			return 0;
+		}
+		x[0] = SMCCC_RET_SUCCESS;
+		for (unsigned int i = 0; i < 4; i++)
+			memcpy(&x[1 + i], vcpu->vm->measurement + 8 * i, 8);
+		return 0;
 	case GZVM_HVC_MEM_RELINQUISH: {
 		struct vm *vm = vcpu->vm;
 		bool ok;

@@ -11,6 +11,7 @@
 #include <hyp/log.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
+#include <hyp/payload.h>
 #include <hyp/string.h>
 #include <hyp/vcpu.h>
 #include <hyp/vm.h>
@@ -212,6 +213,12 @@ static u64 mapped_pa(struct vm *vm, u64 ipa)
 	return (pte & PTE_ADDR_MASK) + (ipa & (pgt_level_size(level) - 1) & ~(PAGE_SZ - 1));
 }
 
+const void *vm_guest_page(struct vm *vm, u64 ipa)
+{
+	ipa = ALIGN_DOWN(ipa, PAGE_SZ);
+	return vm_ipa_mapped(vm, ipa) ? (const void *)(uintptr_t)mapped_pa(vm, ipa) : NULL;
+}
+
 #define S2_GUEST_RAM	(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
 
 /*
@@ -368,7 +375,10 @@ static bool next_mapped_run(struct vm *vm, struct map_cursor *c, u64 max, u64 *b
 	return false;
 }
 
-/* Donate every page a protected VM has mapped, all or nothing. */
+/*
+ * Donate every page a protected VM has mapped, then check its payload (the
+ * host can no longer change it): all or nothing.
+ */
 static int seal(struct vm *vm)
 {
 	struct map_cursor c = { 0 };
@@ -383,12 +393,14 @@ static int seal(struct vm *vm)
 			break;
 		runs++;
 	}
+	if (!ret)
+		ret = payload_verify(vm);
 	if (ret) {
 		/* the guest never ran: nothing to scrub, the pages go back as they were */
 		c = (struct map_cursor){ 0 };
 		while (runs-- && next_mapped_run(vm, &c, ~0ULL, &budget, &ipa, &pa, &nr, &more))
 			host_s2_reclaim(pa, nr, 1);
-		hyp_log("vm%u: sealing failed (%d): memory shared or hypervisor pool full", vm->id,
+		hyp_log("vm%u: not sealed (%d): memory shared, pool full or payload refused", vm->id,
 			ret);
 		return ret;
 	}

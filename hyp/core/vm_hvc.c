@@ -8,6 +8,7 @@
 #include <gzvm/hvc.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
+#include <hyp/payload.h>
 #include <hyp/smccc.h>
 #include <hyp/vm.h>
 
@@ -175,16 +176,21 @@ static s64 enable_cap_global(struct smccc_regs *r)
 
 /*
  * x3 = sub-command.  A VM becomes protected before it first runs, and is
- * sealed then (vm_start).  There is no pvmfw to load: the hypervisor itself
- * checks what a protected VM boots.
+ * sealed then (vm_start); x4/x5 = guest address and size of its signed
+ * payload (payload.h), or 0.  There is no pvmfw to load: the hypervisor
+ * itself checks what a protected VM boots.
  */
-static s64 enable_protected(struct vm *vm, u64 subcommand)
+static s64 enable_protected(struct vm *vm, const struct smccc_regs *r)
 {
-	switch (subcommand) {
+	u64 gpa = r->a[4], size = r->a[5];
+
+	switch (r->a[3]) {
 	case GZVM_CAP_PVM_SET_PROTECTED_VM:
-		if (vm->started)
+		if (vm->started || (size && !payload_range_ok(gpa, size)))
 			return GZVM_ERR_INVALID_ARGS;
 		vm->protected_vm = true;
+		vm->payload_gpa = gpa;
+		vm->payload_size = size;
 		return GZVM_OK;
 	case GZVM_CAP_PVM_SET_PVMFW_GPA:
 	case GZVM_CAP_PVM_GET_PVMFW_SIZE:
@@ -221,7 +227,7 @@ s64 hvc_enable_cap(struct smccc_regs *r)
 		vm->idle_enabled = true;
 		break;
 	case GZVM_CAP_PROTECTED_VM:
-		ret = enable_protected(vm, r->a[3]);
+		ret = enable_protected(vm, r);
 		break;
 	default:
 		ret = GZVM_ERR_INVALID_ARGS;

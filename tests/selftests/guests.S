@@ -273,8 +273,11 @@ guest sysregs
 end_guest sysregs
 
 /*
- * ---- secret: fill x2 pages from GPA x0 with the word x1, then SYNC
- * forever (protected: the host must not see the pages) ----
+ * ---- secret: fill x2 pages from GPA x0 with the word x1 (protected: the
+ * host must not see them), ask the hypervisor for the measurement and
+ * store x0..x4 of the answer to UCALL_ADDR + 8..40 (MMIO exits carry the
+ * value: the host cannot read a protected vCPU's registers), then SYNC
+ * forever.  tests/selftests/Makefile also signs this blob as a payload ----
  */
 guest secret
 	lsl	x3, x2, #9
@@ -282,6 +285,13 @@ guest secret
 1:	str	x1, [x4], #8
 	subs	x3, x3, #1
 	b.ne	1b
+	mov32	x0, 0xc6000040
+	hvc	#0
+	str	x0, [x28, #8]
+	str	x1, [x28, #16]
+	str	x2, [x28, #24]
+	str	x3, [x28, #32]
+	str	x4, [x28, #40]
 2:	ucall	UCALL_SYNC
 	b	2b
 end_guest secret

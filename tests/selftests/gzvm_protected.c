@@ -15,7 +15,10 @@
  *   - GET_ONE_REG / SET_ONE_REG of the vCPU                (EPERM)
  *
  * and after the VM is closed, and after its VMM is killed by SIGKILL, every
- * page reads as zero.  The same attacks on a plain (not protected) VM are
+ * page reads as zero.  The guest is a payload signed at build time with a
+ * key the hypervisor was booted with (pvm_key=): it reads its measurement
+ * from the hypervisor, and the same payload changed in one byte, or not
+ * named at all, is refused at the first RUN.  The same attacks on a plain (not protected) VM are
  * the control: each of them reads the secret, so the test shows the
  * difference and not a broken read.  Nothing is leaked: the hypervisor's
  * pool, lent and donated memory and the VMM's locked memory come back.
@@ -41,7 +44,6 @@
 
 void test_protected(void);
 
-GUEST_DECLARE(secret);
 GUEST_DECLARE(peek);
 
 #define SLOT_SIZE	(2UL << 20)
@@ -55,10 +57,14 @@ GUEST_DECLARE(peek);
 struct victim {
 	bool protected;
 	const char *label;
+	long flip;		/* change this byte of the loaded payload (-1: none) */
+	bool unsigned_payload;	/* name no payload in ENABLE_CAP */
 	struct gzvm_vm vm;
 	struct gzvm_vcpu vcpu;
 	void *ram;		/* shared anonymous, SLOT_SIZE bytes */
 	volatile uint64_t *secret;
+	int run_errno;		/* of a failed RUN */
+	uint64_t answer[5];	/* x0..x4 of the measurement hypercall */
 };
 
 static const char *check_name(const struct victim *v, const char *what)
@@ -66,32 +72,98 @@ static const char *check_name(const struct victim *v, const char *what)
 	return gzvm_fmt("protected: %s VM: %s", v->label, what);
 }
 
-static int enable_protected(struct gzvm_vm *vm)
+/* The signed "secret" guest (tests/selftests/Makefile), its digest and the directory. */
+static uint8_t payload[4096];
+static size_t payload_len;
+static uint8_t payload_digest[32];
+
+static const char *pvm_dir(void)
+{
+	const char *d = getenv("GZVM_SELFTEST_PVM_DIR");
+
+	return d ? d : "/lib/gzvm/pvm";
+}
+
+static const char *load_payload(void)
+{
+	char hex[80];
+	FILE *f = fopen(gzvm_fmt("%s/secret.signed", pvm_dir()), "rb");
+
+	if (!f)
+		return gzvm_fmt("%s/secret.signed: %s", pvm_dir(), strerror(errno));
+	payload_len = fread(payload, 1, sizeof(payload), f);
+	fclose(f);
+	f = fopen(gzvm_fmt("%s/secret.digest", pvm_dir()), "r");
+	if (!f)
+		return gzvm_fmt("%s/secret.digest: %s", pvm_dir(), strerror(errno));
+	if (!fgets(hex, sizeof(hex), f))
+		hex[0] = 0;
+	fclose(f);
+	for (int i = 0; i < 32; i++) {
+		unsigned int b;
+
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return "secret.digest: not 64 hex digits";
+		payload_digest[i] = (uint8_t)b;
+	}
+	return payload_len > 72 && payload_len < sizeof(payload) ? NULL : "secret.signed: bad size";
+}
+
+static int enable_protected(struct gzvm_vm *vm, uint64_t gpa, uint64_t size)
 {
 	struct gzvm_enable_cap cap = {
 		.cap = GZVM_CAP_PROTECTED_VM,
-		.args = { GZVM_CAP_PVM_SET_PROTECTED_VM },
+		.args = { GZVM_CAP_PVM_SET_PROTECTED_VM, gpa, size },
 	};
 
 	return ioctl(vm->fd, GZVM_ENABLE_CAP, &cap) ? -errno : 0;
 }
 
+/* Run until the guest's SYNC, keeping the x0..x4 it stores to UCALL_ADDR + 8..40. */
+static const char *run_to_sync(struct victim *v)
+{
+	struct gzvm_vcpu_run *run = v->vcpu.run;
+
+	for (int i = 0; i < 8; i++) {
+		uint64_t pa, val;
+		int r = gzvm_vcpu_run(&v->vcpu);
+
+		if (r) {
+			v->run_errno = -r;
+			return gzvm_fmt("GZVM_RUN failed: %s", strerror(-r));
+		}
+		if (run->exit_reason != GZVM_EXIT_MMIO || !run->mmio.is_write)
+			return gzvm_fmt("unexpected exit: %s", gzvm_exit_str(&v->vcpu));
+		pa = run->mmio.phys_addr;
+		memcpy(&val, run->mmio.data, sizeof(val));
+		if (pa >= UCALL_ADDR + 8 && pa <= UCALL_ADDR + 40) {
+			v->answer[(pa - UCALL_ADDR) / 8 - 1] = val;
+		} else if (gzvm_is_ucall(&v->vcpu) && val == UCALL_SYNC) {
+			return NULL;
+		} else {
+			return gzvm_fmt("unexpected exit: %s", gzvm_exit_str(&v->vcpu));
+		}
+	}
+	return "no SYNC after 8 exits";
+}
+
 /*
- * Build the VM on memory at v->ram (mapped by the caller) and run its guest
- * until it has written the secret.  Returns NULL or why it failed.
+ * Build the VM on memory at v->ram (mapped by the caller), load the signed
+ * payload and run it until it has written the secret.  NULL or why not.
  */
 static const char *victim_run(struct victim *v)
 {
-	const char *why;
 	int r = gzvm_vm_create(&v->vm);
 
 	if (r)
 		return gzvm_fmt("CREATE_VM: %s", strerror(-r));
 	if (!gzvm_vm_add_mem_at(&v->vm, 0, GUEST_RAM_GPA, SLOT_SIZE, v->ram))
 		return gzvm_fmt("SET_USER_MEMORY_REGION: %s", strerror(errno));
-	if (GUEST_LOAD(&v->vm, GUEST_RAM_GPA, secret))
-		return "guest does not fit";
-	if (v->protected && (r = enable_protected(&v->vm)))
+	memcpy(v->ram, payload, payload_len);
+	if (v->flip >= 0)
+		((uint8_t *)v->ram)[v->flip] ^= 0x10;
+	if (v->protected &&
+	    (r = enable_protected(&v->vm, GUEST_RAM_GPA, v->unsigned_payload ? 0 : payload_len)))
 		return gzvm_fmt("ENABLE_CAP(PROTECTED_VM, SET_PROTECTED_VM): %s", strerror(-r));
 	r = gzvm_vcpu_create(&v->vm, 0, &v->vcpu, GUEST_RAM_GPA);
 	if (!r)
@@ -102,9 +174,7 @@ static const char *victim_run(struct victim *v)
 		r = gzvm_set_reg(&v->vcpu, REG_X(2), SECRET_PAGES);
 	if (r)
 		return gzvm_fmt("vCPU set-up: %s", strerror(-r));
-	if (gzvm_run_ucall(&v->vcpu, &why) != UCALL_SYNC)
-		return why;
-	return NULL;
+	return run_to_sync(v);
 }
 
 static void victim_close(struct victim *v)
@@ -355,7 +425,7 @@ static long donated_bytes(void)
 
 static void round_trip(bool protect)
 {
-	struct victim v = { .protected = protect, .label = protect ? "protected" : "plain" };
+	struct victim v = { .protected = protect, .label = protect ? "protected" : "plain", .flip = -1 };
 	const char *why;
 	long donated;
 
@@ -380,6 +450,15 @@ static void round_trip(bool protect)
 	else
 		gzvm_tap_check(donated == 0, check_name(&v, "nothing is donated (debugfs hyp_donated_mem)"),
 			       "hyp_donated_mem %ld", donated);
+	if (protect)
+		gzvm_tap_check(v.answer[0] == 0 && !memcmp(&v.answer[1], payload_digest, 32),
+			       check_name(&v, "the guest reads its measurement from the hypervisor: the payload's SHA-256"),
+			       "x0 %lld, x1 0x%016llx", (long long)v.answer[0],
+			       (unsigned long long)v.answer[1]);
+	else
+		gzvm_tap_check(v.answer[0] == (uint64_t)-1,
+			       check_name(&v, "the guest has no measurement (the hypercall returns -1)"),
+			       "x0 %lld", (long long)v.answer[0]);
 	attack_registers(&v);
 	attack_own_mapping(&v);
 	attack_other_process(&v);
@@ -415,7 +494,7 @@ static void killed_vmm(void)
 	}
 	pid = fork();
 	if (pid == 0) {
-		struct victim v = { .protected = true, .label = "killed", .ram = ram };
+		struct victim v = { .protected = true, .label = "killed", .ram = ram, .flip = -1 };
 
 		close(p[0]);
 		why = victim_run(&v);
@@ -438,6 +517,29 @@ static void killed_vmm(void)
 	gzvm_mem_unmap(ram, SLOT_SIZE);
 }
 
+/* A payload changed after signing, or none at all, never runs. */
+static void refused(const char *what, long flip, bool unsigned_payload)
+{
+	struct victim v = { .protected = true, .label = what, .flip = flip,
+			    .unsigned_payload = unsigned_payload };
+	const char *why;
+
+	v.ram = gzvm_mem_map(SLOT_SIZE, true);
+	if (!v.ram) {
+		gzvm_tap_fail(check_name(&v, "set-up"), "mmap: %s", strerror(errno));
+		return;
+	}
+	v.secret = (volatile uint64_t *)((char *)v.ram + SECRET_OFF);
+	why = victim_run(&v);
+	/* not sealed: the pages are the host's again, and the guest never wrote them */
+	gzvm_tap_check(v.run_errno == EPERM && *v.secret == 0,
+		       check_name(&v, "its first RUN fails with EPERM and nothing ran"),
+		       "%s; secret word 0x%llx", why ? why : "the guest ran",
+		       (unsigned long long)*v.secret);
+	victim_close(&v);
+	gzvm_mem_unmap(v.ram, SLOT_SIZE);
+}
+
 void test_protected(void)
 {
 	long pool = gzvm_read_long(DEBUGFS "/hyp_pool_used");
@@ -445,8 +547,16 @@ void test_protected(void)
 	long vmlck = gzvm_status_kb("VmLck");
 	long pool2, lent2, donated2, vmlck2;
 
+	const char *why = load_payload();
+
+	if (why) {
+		gzvm_tap_fail("protected: the signed payload (tests/selftests/Makefile) is there", "%s", why);
+		return;
+	}
 	round_trip(false);
 	round_trip(true);
+	refused("tampered", 8, false);
+	refused("unsigned", -1, true);
 	killed_vmm();
 	pool2 = gzvm_read_long(DEBUGFS "/hyp_pool_used");
 	lent2 = gzvm_read_long(DEBUGFS "/hyp_lent_mem");

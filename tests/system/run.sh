@@ -31,7 +31,8 @@
 #                        within 1680 + 480 s, so make check stays within
 #                        ~42 minutes)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
-#   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args)
+#   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args),
+#                        after pvm_key=<the selftests' payload key>
 #   GZVM_HYP             hypervisor image (default build/hyp/gzvm-hyp.bin)
 #
 # Without build/hyp/gzvm-hyp.bin the boots fall back to --no-hyp and each
@@ -90,6 +91,10 @@ else
 	echo "system: building tests/selftests failed:" >&2
 	cat "$WORK/selftests.log" >&2
 fi
+# The selftests' protected-VM payload is signed with a key made for the
+# build: the hypervisor is booted with its public half (pvm_key=).
+PVM_DIR=$WORK/selftests/pvm
+PVM_KEY=$(cat "$PVM_DIR/test.pub" 2>/dev/null)
 # --- end selftests ---
 
 # --- vmm net and vsock: tests/system/vsock_echo.c (host and guest), built once ---
@@ -236,7 +241,7 @@ make_initrd() {
 		cat "$WORK/driver-$tag.log" >&2
 	fi
 	[[ $SMOKE_OK -eq 1 ]] && ko+=("$SMOKE")
-	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST")	# selftests
+	[[ $SELFTEST_OK -eq 1 ]] && ko+=("$SELFTEST" "$PVM_DIR")	# selftests
 	# shellcheck disable=SC2207
 	ko+=($(vmm_files "$tag"))	# vmm
 	# shellcheck disable=SC2207
@@ -298,7 +303,8 @@ run_config() {
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
 		--append "$append")
 	if [[ $NO_HYP == 1 || $mode == kvm ]]; then args+=(--no-hyp); else args+=(--hyp "$HYP"); fi
-	[[ -n ${GZVM_HYP_ARGS:-} ]] && args+=(--hyp-args "$GZVM_HYP_ARGS")
+	local hyp_args="${PVM_KEY:+pvm_key=$PVM_KEY} ${GZVM_HYP_ARGS:-}"
+	[[ -n ${hyp_args// /} ]] && args+=(--hyp-args "${hyp_args# }")
 	args+=(--no-reboot)
 
 	local t0 t1 rc stalled=0

@@ -186,6 +186,23 @@ static void test_options(void **state)
 	assert_int_equal(hyp_options_parse("carveout=M", &o, err, sizeof(err)), -1);
 	assert_int_equal(hyp_options_parse("carveout=99999999999999999999", &o, err, sizeof(err)), -1);
 	assert_int_equal(hyp_options_parse("carveout=18446744073709551615G", &o, err, sizeof(err)), -1);
+	/* pvm_key: exactly 64 hex digits, either case */
+	assert_int_equal(hyp_options_parse(NULL, &o, err, sizeof(err)), 0);
+	assert_false(o.have_pvm_key);
+	assert_int_equal(hyp_options_parse("pvm_key=00112233445566778899aabbccddeeffFFEEDDCCBBAA99887766554433221100",
+					   &o, err, sizeof(err)), 0);
+	assert_true(o.have_pvm_key);
+	assert_int_equal(o.pvm_key[0], 0x00);
+	assert_int_equal(o.pvm_key[1], 0x11);
+	assert_int_equal(o.pvm_key[15], 0xff);
+	assert_int_equal(o.pvm_key[16], 0xff);
+	assert_int_equal(o.pvm_key[31], 0x00);
+	assert_int_equal(o.carveout_size, HYP_CARVEOUT_DEFAULT);
+	assert_int_equal(hyp_options_parse("pvm_key=0011", &o, err, sizeof(err)), -1);
+	assert_int_equal(hyp_options_parse("pvm_key=g0112233445566778899aabbccddeeffffeeddccbbaa99887766554433221100",
+					   &o, err, sizeof(err)), -1);
+	assert_int_equal(hyp_options_parse("pvm_key=00112233445566778899aabbccddeeffffeeddccbbaa9988776655443322110000",
+					   &o, err, sizeof(err)), -1);
 }
 
 static struct arm64_image_header kernel_header(void)

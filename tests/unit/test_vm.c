@@ -11,6 +11,7 @@
  * way back to the host.
  */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include <hyp/hypercall.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
+#include <hyp/payload.h>
 #include <hyp/psci.h>
 #include <hyp/vcpu.h>
 #include <hyp/vm.h>
@@ -964,6 +966,149 @@ static void test_protected_exits(void **state)
 	destroy_all(vm);
 }
 
+/* --- verified boot of protected VMs ---------------------------------------- */
+
+/* tests/unit/Makefile signs UNIT_DATA_DIR/payload.bin with tools/gzvm-sign */
+static size_t read_data(const char *name, void *buf, size_t max)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(buf, 1, max, f);
+	fclose(f);
+	assert_true(n > 0 && n < max);
+	return n;
+}
+
+static void read_hex(const char *name, u8 *out, size_t len)
+{
+	char hex[160];
+
+	assert_true(read_data(name, hex, sizeof(hex)) >= 2 * len);
+	for (size_t i = 0; i < len; i++) {
+		unsigned int v;
+
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		out[i] = (u8)v;
+	}
+}
+
+static u8 signed_payload[16384];
+static size_t signed_len;
+static u8 payload_pub[32], payload_digest[32];
+
+#define MEASURE_HVC	(((u64)EC_HVC64 << 26) | ESR_IL)
+
+/* A protected VM with the signed payload (changed at byte `flip`, or not) in `pages` mapped pages. */
+static u16 payload_vm(long flip, u64 pages, u64 size)
+{
+	u16 vm = vm_with_vcpu();
+	u64 pfn = ram_pa(1 << 20) / PG;
+
+	memcpy((void *)(uintptr_t)(pfn * PG), signed_payload, signed_len);
+	if (flip >= 0)
+		((u8 *)(uintptr_t)(pfn * PG))[flip] ^= 1;
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, pages)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_SET_PROTECTED_VM, GUEST_RAM, size)), GZVM_OK);
+	return vm;
+}
+
+static s64 first_run(u16 vm)
+{
+	return status(call(GZVM_FN_RUN, GZVM_VCPU_TUPLE(vm, 0), 0, 0, 0, 0));
+}
+
+/* Run the guest's measurement hypercall: x0, and the measurement in *out. */
+static u64 guest_measurement(u16 vm, u8 out[32])
+{
+	struct vcpu *c = vcpu0(vm);
+
+	c->ctx.x[0] = GZVM_HVC_PVM_MEASUREMENT;
+	push_exit(GEXIT_SYNC, MEASURE_HVC, 0);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	memcpy(out, &c->ctx.x[1], 32);
+	return c->ctx.x[0];
+}
+
+static void test_protected_payload(void **state)
+{
+	u64 pages, pfn = ram_pa(1 << 20) / PG;
+	u8 m[32];
+	u16 vm;
+
+	(void)state;
+	signed_len = read_data("payload.signed", signed_payload, sizeof(signed_payload));
+	read_hex("payload.pub", payload_pub, sizeof(payload_pub));
+	read_hex("payload.digest", payload_digest, sizeof(payload_digest));
+	pages = (signed_len + PG - 1) / PG;
+	assert_true(pages >= 2);	/* the image crosses a page boundary */
+	payload_set_key(payload_pub);
+
+	/* signed by the boot key: runs, and the guest reads the image's SHA-256 */
+	vm = payload_vm(-1, pages, signed_len);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(guest_measurement(vm, m), 0);
+	assert_memory_equal(m, payload_digest, 32);
+	destroy_all(vm);
+
+	/* one bit changed in the image, in the signature, in the magic: refused, nothing changed */
+	for (long flip = 0; flip < 3; flip++) {
+		long at = flip == 0 ? 5000 : flip == 1 ? (long)signed_len - 1 : (long)signed_len - 72;
+
+		int entries = fake_guest.entries;
+
+		vm = payload_vm(at, pages, signed_len);
+		assert_int_equal(first_run(vm), GZVM_ERR_ACCESS_DENIED);
+		assert_int_equal(fake_guest.entries, entries);	/* nothing ran */
+		assert_int_equal(mem_owner_of(pfn * PG), PAGE_OWNER_HOST);
+		assert_true(host_s2_mapped(pfn * PG));
+		assert_int_equal(mem_owner_lend_count(pfn * PG), 1);
+		assert_int_equal(global_stats().a[3], 0);
+		destroy_all(vm);
+	}
+	/* the payload not all mapped; no payload at all while there is a key */
+	vm = payload_vm(-1, 1, signed_len);
+	assert_int_equal(first_run(vm), GZVM_ERR_FAULT);
+	destroy_all(vm);
+	vm = payload_vm(-1, pages, 0);
+	assert_int_equal(first_run(vm), GZVM_ERR_ACCESS_DENIED);
+	destroy_all(vm);
+	/* no room for the footer, or wrapping: refused at once */
+	vm = vm_with_vcpu();
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_SET_PROTECTED_VM, GUEST_RAM, PAYLOAD_FOOTER_SIZE)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+				     GZVM_CAP_PVM_SET_PROTECTED_VM, ~0ULL - 100, 1000)),
+			 GZVM_ERR_INVALID_ARGS);
+	/* a VM that is not protected has no measurement */
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(guest_measurement(vm, m), (u64)-1);
+	destroy_all(vm);
+
+	/* no boot key: measured, not verified, so a changed image runs and measures differently */
+	payload_set_key(NULL);
+	vm = payload_vm(5000, pages, signed_len);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(guest_measurement(vm, m), 0);
+	assert_memory_not_equal(m, payload_digest, 32);
+	destroy_all(vm);
+	vm = payload_vm(-1, pages, 0);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(guest_measurement(vm, m), (u64)-1);	/* nothing measured */
+	destroy_all(vm);
+}
+
 static void test_mmio_decode(void **state)
 {
 	struct mmio_access m;
@@ -1028,6 +1173,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protected_seal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_seal_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_exits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_payload, setup, teardown),
 		cmocka_unit_test(test_mmio_decode),
 		cmocka_unit_test(test_exception_entry),
 	};

@@ -54,10 +54,16 @@ bool bootinfo_find_uart(const void *dtb, u64 *base);
  * Hypervisor options from /chosen/bootargs, space separated:
  *   carveout=<n>[K|M|G]   size of the hypervisor's memory (default 32M;
  *                         rounded up to 2 MiB; 8M..1G)
+ *   pvm_key=<64 hex digits>
+ *                         the Ed25519 public key protected VMs' payloads
+ *                         must be signed with (docs/protected-vms.md);
+ *                         without it, protected VMs run unverified
  * Unknown options are reported, not fatal.
  */
 struct hyp_options {
 	u64 carveout_size;
+	bool have_pvm_key;
+	u8 pvm_key[32];
 };
 
 #define HYP_CARVEOUT_DEFAULT	(32ULL << 20)

@@ -59,6 +59,9 @@ struct vm {
 
 	bool protected_vm;	/* SET_PROTECTED_VM: sealed once started */
 	bool started;		/* a vCPU has entered the guest */
+	u64 payload_gpa, payload_size;	/* signed boot payload (payload.h), size 0: none */
+	bool measured;		/* measurement holds the payload's SHA-256 */
+	u8 measurement[32];
 	bool demand_paging;
 	bool idle_enabled;
 	u64 block_buf_pa;	/* BLOCK_BASED_DEMAND_PAGING PFN buffer, pinned */
@@ -98,6 +101,8 @@ int vm_unmap_page(struct vm *vm, u64 ipa);
 /* The slot containing ipa, or NULL. */
 struct memslot *vm_slot_of(struct vm *vm, u64 ipa);
 bool vm_ipa_mapped(struct vm *vm, u64 ipa);
+/* The hypervisor's view of the guest page mapped at ipa (vm lock held), or NULL. */
+const void *vm_guest_page(struct vm *vm, u64 ipa);
 /*
  * A vCPU is about to enter the guest for the first time (vm lock held):
  * seals a protected VM.  0, or the status of a seal that failed (nothing

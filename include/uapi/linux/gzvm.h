@@ -185,6 +185,12 @@ struct gzvm_create_device {
 /* 5.6 - guest SMCCC function ids reported in hypercall.args[0] */
 #define GZVM_HVC_PTP			0x86000001	/* KVM-style PTP time query */
 #define GZVM_HVC_MEM_RELINQUISH		0xc6000009	/* guest gives a page back */
+/*
+ * gzvm extension, answered by the hypervisor: a protected guest's
+ * measurement (SHA-256 of its verified payload) in x1..x4, 8 bytes each in
+ * memory order; x0 = -1 if it has none.
+ */
+#define GZVM_HVC_PVM_MEASUREMENT	0xc6000040
 
 /*
  * Union members of struct gzvm_vcpu_run.  They are named file-scope types
