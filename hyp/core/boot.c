@@ -53,24 +53,12 @@ static void pool_free_cb(void *ctx, void *page)
 	pool_free_page(ctx, page);
 }
 
-static u64 identity_v2p(void *ctx, void *va)
-{
-	(void)ctx;
-	return (u64)(uintptr_t)va;
-}
-
-static void *identity_p2v(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)pa;
-}
-
 /* The EL2 stage-1 is built before it is live: no TLB maintenance needed. */
 static const struct pgtable_mm_ops boot_mm = {
 	.zalloc_pages = pool_alloc_cb,
 	.free_page = pool_free_cb,
-	.virt_to_phys = identity_v2p,
-	.phys_to_virt = identity_p2v,
+	.virt_to_phys = pool_identity_v2p,
+	.phys_to_virt = pool_identity_p2v,
 	.ctx = &hyp_pool,
 };
 

@@ -33,18 +33,6 @@ static void host_free(void *ctx, void *page)
 	pool_free_page(&hyp_pool, page);
 }
 
-static u64 host_v2p(void *ctx, void *va)
-{
-	(void)ctx;
-	return (u64)(uintptr_t)va;
-}
-
-static void *host_p2v(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)pa;
-}
-
 /*
  * A page leaving the host: its TLB entries are invalidated once, for the
  * whole range, before the lock is dropped (nobody else gets the page
@@ -65,8 +53,8 @@ static void host_flush(void *ctx, u64 ipa, u64 size)
 static const struct pgtable_mm_ops host_mm = {
 	.zalloc_pages = host_zalloc,
 	.free_page = host_free,
-	.virt_to_phys = host_v2p,
-	.phys_to_virt = host_p2v,
+	.virt_to_phys = pool_identity_v2p,
+	.phys_to_virt = pool_identity_p2v,
 	.flush_range = host_flush,
 };
 

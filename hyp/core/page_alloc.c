@@ -83,3 +83,15 @@ u64 pool_used_pages(struct page_pool *pool)
 	spin_unlock(&pool->lock);
 	return n;
 }
+
+u64 pool_identity_v2p(void *ctx, void *va)
+{
+	(void)ctx;
+	return (u64)(uintptr_t)va;
+}
+
+void *pool_identity_p2v(void *ctx, u64 pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;
+}

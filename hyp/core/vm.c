@@ -49,18 +49,6 @@ static void s2_free(void *ctx, void *page)
 	vm->table_pages--;
 }
 
-static u64 s2_v2p(void *ctx, void *va)
-{
-	(void)ctx;
-	return (u64)(uintptr_t)va;
-}
-
-static void *s2_p2v(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)pa;
-}
-
 static void s2_flush(void *ctx, u64 ipa, u64 size)
 {
 	arch_s2_flush_ipa(((struct vm *)ctx)->id, ipa, size);
@@ -91,7 +79,7 @@ int vm_create(u64 type, u16 *id)
 		.lock = vm->lock, .id = vm->id, .state = VM_ALIVE,
 		.s2_mm = {
 			.zalloc_pages = s2_alloc, .free_page = s2_free,
-			.virt_to_phys = s2_v2p, .phys_to_virt = s2_p2v,
+			.virt_to_phys = pool_identity_v2p, .phys_to_virt = pool_identity_p2v,
 			.flush_range = s2_flush, .ctx = vm,
 		},
 		.cntvoff = arch_counter(),

@@ -177,6 +177,18 @@ static const char *victim_run(struct victim *v)
 	return run_to_sync(v);
 }
 
+/* The victim's RAM: shared anonymous, so that another process can map it too. */
+static bool victim_map(struct victim *v)
+{
+	v->ram = gzvm_mem_map(SLOT_SIZE, true);
+	if (!v->ram) {
+		gzvm_tap_fail(check_name(v, "set-up"), "mmap: %s", strerror(errno));
+		return false;
+	}
+	v->secret = (volatile uint64_t *)((char *)v->ram + SECRET_OFF);
+	return true;
+}
+
 static void victim_close(struct victim *v)
 {
 	gzvm_vcpu_close(&v->vcpu);
@@ -429,12 +441,8 @@ static void round_trip(bool protect)
 	const char *why;
 	long donated;
 
-	v.ram = gzvm_mem_map(SLOT_SIZE, true);
-	if (!v.ram) {
-		gzvm_tap_fail(check_name(&v, "set-up"), "mmap: %s", strerror(errno));
+	if (!victim_map(&v))
 		return;
-	}
-	v.secret = (volatile uint64_t *)((char *)v.ram + SECRET_OFF);
 	why = victim_run(&v);
 	if (!gzvm_tap_check(!why, check_name(&v, "the guest wrote its secret and exited to the VMM"),
 			    "%s", why)) {
@@ -524,12 +532,8 @@ static void refused(const char *what, long flip, bool unsigned_payload)
 			    .unsigned_payload = unsigned_payload };
 	const char *why;
 
-	v.ram = gzvm_mem_map(SLOT_SIZE, true);
-	if (!v.ram) {
-		gzvm_tap_fail(check_name(&v, "set-up"), "mmap: %s", strerror(errno));
+	if (!victim_map(&v))
 		return;
-	}
-	v.secret = (volatile uint64_t *)((char *)v.ram + SECRET_OFF);
 	why = victim_run(&v);
 	/* not sealed: the pages are the host's again, and the guest never wrote them */
 	gzvm_tap_check(v.run_errno == EPERM && *v.secret == 0,

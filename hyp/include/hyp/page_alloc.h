@@ -26,6 +26,14 @@ void *pool_zalloc_pages(struct page_pool *pool, unsigned int nr);
 void pool_free_page(struct page_pool *pool, void *page);
 u64 pool_used_pages(struct page_pool *pool);
 
+/*
+ * EL2 runs on an identity map: a pool page's address is its physical
+ * address.  In the shape of pgtable_mm_ops' virt_to_phys / phys_to_virt,
+ * for every table built from the pool (ctx unused).
+ */
+u64 pool_identity_v2p(void *ctx, void *va);
+void *pool_identity_p2v(void *ctx, u64 pa);
+
 /* The pool every hypervisor object comes from. */
 extern struct page_pool hyp_pool;
 
