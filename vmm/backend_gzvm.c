@@ -84,6 +84,16 @@ static int gz_finalize(struct vm *vm)
 	return 0;
 }
 
+static int gz_set_protected(struct vm *vm, uint64_t payload_gpa, uint64_t payload_size)
+{
+	struct gzvm_enable_cap cap = {
+		.cap = GZVM_CAP_PROTECTED_VM,
+		.args = { GZVM_CAP_PVM_SET_PROTECTED_VM, payload_gpa, payload_size },
+	};
+
+	return ioctl(vm->fd, GZVM_ENABLE_CAP, &cap) ? -errno : 0;
+}
+
 static int gz_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 {
 	struct gzvm_one_reg r = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
@@ -282,6 +292,7 @@ const struct backend backend_gzvm = {
 	.create_gic = gz_create_gic,
 	.create_vcpu = gz_create_vcpu,
 	.finalize = gz_finalize,
+	.set_protected = gz_set_protected,
 	.set_reg = gz_set_reg,
 	.get_reg = gz_get_reg,
 	.set_dtb = gz_set_dtb,

@@ -170,6 +170,25 @@ static int load_raw(struct vm *vm, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+/*
+ * A kernel file signed by tools/gzvm-sign ends in "GZVMSIG1" and a 64-byte
+ * signature: loaded in one piece (an Image or a raw binary, not an ELF),
+ * the whole file is the protected VM's payload.
+ */
+#define PAYLOAD_FOOTER_SIZE	72
+
+static void find_payload(struct vm *vm, const uint8_t *buf, size_t len)
+{
+	bool whole = len >= sizeof(struct arm64_image_header) &&
+		     ((const struct arm64_image_header *)buf)->magic == ARM64_IMAGE_MAGIC;
+
+	if (len <= PAYLOAD_FOOTER_SIZE || memcmp(buf + len - PAYLOAD_FOOTER_SIZE, "GZVMSIG1", 8) ||
+	    !memcmp(buf, ELFMAG, SELFMAG))
+		return;
+	vm->payload_gpa = whole && !vm->cfg->have_entry ? vm->entry : vm->cfg->load_addr;
+	vm->payload_size = len;
+}
+
 int load_kernel(struct vm *vm)
 {
 	uint8_t *buf;
@@ -187,6 +206,8 @@ int load_kernel(struct vm *vm)
 		r = load_elf(vm, buf, len);
 	else
 		r = load_raw(vm, buf, len);
+	if (!r)
+		find_payload(vm, buf, len);
 	free(buf);
 	if (r)
 		return -1;

@@ -66,7 +66,10 @@ static const char usage_text[] =
 "                          02:67:7a:76:6d:0N for the Nth --net (up to 4)\n"
 "      --vsock-cid CID     a virtio-vsock with guest CID CID (>= 3) through\n"
 "                          the host's /dev/vhost-vsock (module vhost_vsock)\n"
-"      --protected         protected VM          (not implemented yet)\n"
+"      --protected         a protected VM (gzvm backend): its memory and\n"
+"                          registers are hidden from the host once it runs;\n"
+"                          a kernel signed by tools/gzvm-sign is verified and\n"
+"                          measured by the hypervisor; no virtio devices yet\n"
 "  -v, --verbose           more messages on stderr\n"
 "  -h, --help              this text\n"
 "  -V, --version           the version\n"
@@ -308,7 +311,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_VSOCK: cfg->vsock_cid = parse_cid(optarg); break;
 		case OPT_BIOS: cfg->bios = optarg; break;
 		case OPT_BIOS_VARS: cfg->bios_vars = optarg; break;
-		case OPT_PROTECTED: usage_error("--protected: protected VMs are not implemented yet");
+		case OPT_PROTECTED: cfg->protected_vm = true; break;
 		case 'v': cfg->verbose++; break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -336,6 +339,12 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		usage_error("--memory: at least 16M, in whole 2M units");
 	if (RAM_BASE + cfg->mem_size > (1ULL << 40))
 		usage_error("--memory: RAM would end above 1 TiB (40-bit IPA)");
+	if (cfg->protected_vm && (cfg->nr_disks || cfg->rng || cfg->nr_nets || cfg->vsock_cid ||
+				  !strcmp(cfg->console, "virtio") || cfg->bios))
+		usage_error("--protected: no virtio devices (--disk, --rng, --net, --vsock-cid, "
+			    "--console virtio) or --bios yet: they need memory shared with the host");
+	if (cfg->protected_vm && cfg->backend && !strcmp(cfg->backend, "kvm"))
+		usage_error("--protected: only with the gzvm backend");
 	if (cfg->load_addr < RAM_BASE || cfg->load_addr >= RAM_BASE + cfg->mem_size)
 		usage_error("--load-addr: 0x%llx is not in guest RAM",
 			    (unsigned long long)cfg->load_addr);
@@ -379,6 +388,30 @@ static int create_virtio_devices(struct vm *vm)
 			return -1;
 	if (cfg->vsock_cid && virtio_vsock_create(vm, cfg->vsock_cid))
 		return -1;
+	return 0;
+}
+
+/* Last before the first run: from then on the host sees neither memory nor registers. */
+static int set_protected(struct vm *vm)
+{
+	int r;
+
+	if (!vm->be->set_protected) {
+		vmm_err("--protected: the %s backend has no protected VMs", vm->be->name);
+		return -1;
+	}
+	r = vm->be->set_protected(vm, vm->payload_gpa, vm->payload_size);
+	if (r) {
+		vmm_err("ENABLE_CAP(PROTECTED_VM): %s", strerror(-r));
+		return -1;
+	}
+	if (vm->payload_size)
+		vmm_log("protected VM: the hypervisor checks the signed kernel (%llu bytes at 0x%llx) "
+			"at the first run", (unsigned long long)vm->payload_size,
+			(unsigned long long)vm->payload_gpa);
+	else
+		vmm_log("protected VM: the kernel is not signed (tools/gzvm-sign): "
+			"a hypervisor booted with pvm_key= refuses to run it");
 	return 0;
 }
 
@@ -472,6 +505,8 @@ static int setup(struct vm *vm)
 			}
 		}
 	}
+	if (cfg->protected_vm && set_protected(vm))
+		return -1;
 	vmm_dbg(vm, "%s backend, %d vCPU(s), %llu MiB, entry 0x%llx, DTB 0x%llx, initrd 0x%llx+0x%llx",
 		vm->be->name, cfg->nr_cpus, (unsigned long long)(cfg->mem_size >> 20),
 		(unsigned long long)vm->entry, (unsigned long long)vm->dtb_gpa,

@@ -65,7 +65,9 @@ static void *vcpu_thread(void *arg)
 		if (r) {
 			char why[96];
 
-			snprintf(why, sizeof(why), "vCPU %d: RUN failed: %s", v->id, strerror(-r));
+			snprintf(why, sizeof(why), "vCPU %d: RUN failed: %s%s", v->id, strerror(-r),
+				 vm->cfg->protected_vm && r == -EPERM && !v->nr_exits ?
+				 " (the hypervisor refused the protected VM's payload)" : "");
 			vmm_request_exit(vm, EXIT_VMM_ERROR, why);
 			break;
 		}

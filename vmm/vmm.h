@@ -86,6 +86,8 @@ struct backend {
 	int (*set_reg)(struct vcpu *vcpu, uint64_t id, uint64_t val);
 	int (*get_reg)(struct vcpu *vcpu, uint64_t id, uint64_t *val);
 	int (*set_dtb)(struct vm *vm, uint64_t gpa, uint64_t size);
+	/* make the VM protected, with its signed payload (size 0: none); NULL: cannot */
+	int (*set_protected)(struct vm *vm, uint64_t payload_gpa, uint64_t payload_size);
 	/*
 	 * Optional (NULL: the backend has no read-only memslots): a read-only
 	 * slot whose writes exit as MMIO; hva NULL removes the slot.
@@ -166,6 +168,7 @@ struct config {
 	const char *time_marker;
 	const char *bios;	/* firmware for flash bank 0 (firmware.c) */
 	const char *bios_vars;	/* file behind flash bank 1, or NULL */
+	bool protected_vm;	/* --protected */
 	int verbose;
 };
 
@@ -189,6 +192,8 @@ struct vm {
 	uint64_t dtb_gpa, dtb_size;
 	uint64_t initrd_gpa, initrd_size;
 	uint64_t kernel_end;	/* first byte above the loaded kernel */
+	/* a kernel file ending in a "GZVMSIG1" footer: its bytes, for --protected */
+	uint64_t payload_gpa, payload_size;
 
 	/* lifecycle */
 	volatile sig_atomic_t stopping;

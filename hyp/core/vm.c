@@ -210,11 +210,17 @@ const void *vm_guest_page(struct vm *vm, u64 ipa)
 #define S2_GUEST_RAM	(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
 
 /*
- * Pages that left a guest (unmapped, its TLBs flushed) go back to the host:
- * a sealed VM's zeroed and cleaned to the point of coherency first, since
- * the guest may have written them through a non-cacheable mapping and the
- * host may read them through one.
+ * Zero pages and clean them to the point of coherency: whoever reads them
+ * next may do so through a non-cacheable mapping and must see the zeros,
+ * not what memory held before.
  */
+static void scrub(u64 pa, u64 nr)
+{
+	memset((void *)(uintptr_t)pa, 0, nr * PAGE_SZ);
+	arch_dcache_clean_range((void *)(uintptr_t)pa, nr * PAGE_SZ);
+}
+
+/* Pages that left a guest (unmapped, its TLBs flushed) go back to the host, a sealed VM's scrubbed. */
 static void give_back(struct vm *vm, u64 pa, u64 nr)
 {
 	if (!vm_sealed(vm)) {
@@ -222,8 +228,7 @@ static void give_back(struct vm *vm, u64 pa, u64 nr)
 			mem_owner_unlend(pa + i * PAGE_SZ);
 		return;
 	}
-	memset((void *)(uintptr_t)pa, 0, nr * PAGE_SZ);
-	arch_dcache_clean_range((void *)(uintptr_t)pa, nr * PAGE_SZ);
+	scrub(pa, nr);
 	host_s2_reclaim(pa, nr, 0);
 }
 
@@ -237,6 +242,8 @@ static int map_run(struct vm *vm, u64 gfn, u64 pfn, u64 nr)
 		ret = host_s2_donate(pfn * PAGE_SZ, nr, 0);
 		if (ret)
 			return ret;
+		/* the guest finds zeros in memory it did not have, never what the host put there */
+		scrub(pfn * PAGE_SZ, nr);
 		i = nr;
 	}
 	for (; i < nr; i++) {

@@ -230,6 +230,41 @@ vmm_guests() {
 	check "vmm: $1: gzvm-run exits 4 after the guest's reboot -f (PSCI SYSTEM_RESET)" \
 		"status $VMM_RC${panic:+, $panic}" [ $VMM_RC -eq 4 -a -z "$panic" ]
 }
+
+# vmm_protected: a protected Linux guest (gzvm-run --protected) booted from
+# the Debian kernel signed at build time (tests/system/run.sh: the footer in
+# guest-Image.gzvmsig, the key given to the hypervisor as pvm_key=); the
+# same kernel with one byte changed never runs.
+vmm_protected() {
+	_sig=/lib/gzvm/guest-Image.gzvmsig _img=/tmp/guest-Image.signed
+	if [ ! -f $_sig ]; then
+		nok "vmm: gzvm: a protected guest boots from the signed kernel" "$_sig not in the initramfs"
+		return
+	fi
+	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
+	cat /lib/gzvm/guest-Image $_sig >$_img
+	vmm_boot protected gzvm 2 cpus,cmd,fail,busabort poweroff --protected --kernel $_img
+	check_result gzvm cpus "status=0 out=2" "counts 2 processors"
+	check_result gzvm cmd "status=0 out=$sha" \
+		"a pipeline over a known file gives the digest computed on the build machine"
+	_got=$(guest_result busabort)
+	check "vmm: gzvm: guest 'protected': a load where the board has nothing kills the process with SIGBUS (135)" \
+		"got '$_got'" [ "${_got%% *}" = status=135 ]
+	check "vmm: gzvm: gzvm-run --protected exits 0 after the guest's poweroff -f, its kernel checked" \
+		"status $VMM_RC; $(grep -m1 'protected VM' $VMM_OUT)" \
+		sh -c "[ $VMM_RC -eq 0 ] && grep -q 'checks the signed kernel' $VMM_OUT"
+	vmm_time gzvm "2 (protected)"
+	# one byte of the kernel changed after signing
+	printf 'X' | dd of=$_img bs=1 seek=70000 conv=notrunc 2>/dev/null
+	timeout 120 /lib/gzvm/gzvm-run --protected --kernel $_img \
+		--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M \
+		--cmdline "console=ttyAMA0 panic=-1" </dev/null >/tmp/vmm-tampered.log 2>&1
+	_rc=$?
+	tr -d '\r' </tmp/vmm-tampered.log | sed 's/^/vmm-guest: /'
+	check "vmm: gzvm: a protected guest whose kernel was changed after signing never runs (status 1, payload refused)" \
+		"status $_rc" sh -c "[ $_rc -eq 1 ] && grep -q 'refused the protected' /tmp/vmm-tampered.log && ! grep -q 'Booting Linux' /tmp/vmm-tampered.log"
+	rm -f $_img
+}
 # --- end vmm ---
 
 # --- host modules (tools/mkinitramfs.sh --modules): tun, vhost_vsock ---
@@ -702,6 +737,7 @@ if [ -f $GZKO ]; then
 		vpool_before=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		host_modules
 		vmm_guests gzvm
+		vmm_protected
 		[ "$FIRMWARE" = 1 ] && vmm_firmware gzvm	# vmm firmware
 		vmm_disk gzvm
 		vmm_virtio gzvm	# vmm virtio

@@ -142,8 +142,18 @@ vmm_files() {
 		cat "$WORK/vmm.log" >&2
 		return 0
 	fi
+	# the kernel's signature footer for the protected guest (init-test.sh
+	# vmm_protected appends it), made with the selftests' payload key
+	local sig=
+	if [[ -f $WORK/selftests/pvm-test.key ]] &&
+		"$ROOT/tools/gzvm-sign" sign "$WORK/selftests/pvm-test.key" "${!var}" \
+			"$GDIR/$1/guest-Image.signed" >>"$WORK/vmm.log" 2>&1; then
+		tail -c 72 "$GDIR/$1/guest-Image.signed" >"$GDIR/$1/guest-Image.gzvmsig"
+		rm -f "$GDIR/$1/guest-Image.signed"
+		sig=$GDIR/$1/guest-Image.gzvmsig
+	fi
 	echo "$VMM" "$GDIR/$1/guest-initramfs.cpio.gz" "$GDIR/$1/guest-Image" \
-		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4" $VSOCK_ECHO
+		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4" $VSOCK_ECHO $sig
 }
 # shellcheck disable=SC1091
 . "$ROOT/build/deps/deps.env"
