@@ -49,8 +49,8 @@ static int walk_guest(struct vm *vm, u64 ipa, u64 len, struct sha256_ctx *hash, 
 int payload_verify(struct vm *vm)
 {
 	u8 footer[PAYLOAD_FOOTER_SIZE];
-	u64 image = vm->payload_size - PAYLOAD_FOOTER_SIZE;
 	struct sha256_ctx ctx;
+	u64 image;
 	int ret;
 
 	if (!vm->payload_size) {
@@ -59,6 +59,7 @@ int payload_verify(struct vm *vm)
 		hyp_log("vm%u: no payload to verify against pvm_key", vm->id);
 		return GZVM_ERR_ACCESS_DENIED;
 	}
+	image = vm->payload_size - PAYLOAD_FOOTER_SIZE;	/* payload_range_ok() */
 	sha256_init(&ctx);
 	ret = walk_guest(vm, vm->payload_gpa, image, &ctx, NULL);
 	if (!ret)
