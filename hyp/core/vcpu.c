@@ -317,13 +317,14 @@ enum abort_target {
 	ABORT_VGIC,		/* a load or store to the vGIC's frames */
 	ABORT_NOT_MEMORY,	/* an instruction fetch or table walk outside memory */
 	ABORT_MMIO,		/* a load or store for the host's devices */
+	ABORT_UNGUARDED,	/* MMIO at a page the enrolled guest did not name */
 };
 
 static enum abort_target abort_target(struct vcpu *vcpu, const struct guest_exit *e)
 {
 	bool instr = ESR_EC(e->esr) == EC_IABT_LOW;
 	struct vm *vm = vcpu->vm;
-	bool in_slot, mapped = false;
+	bool in_slot, mapped = false, allowed;
 
 	if (!esr_is_stage2_abort(e->esr))
 		return ABORT_OTHER;
@@ -331,12 +332,15 @@ static enum abort_target abort_target(struct vcpu *vcpu, const struct guest_exit
 	in_slot = vm_slot_of(vm, e->ipa) != NULL;
 	if (in_slot)
 		mapped = vm_ipa_mapped(vm, e->ipa);
+	allowed = vm_mmio_allowed(vm, e->ipa);
 	spin_unlock(&vm->lock);
 	if (in_slot)
 		return mapped ? ABORT_RAM_MAPPED : ABORT_RAM;
 	if (instr || (e->esr & ESR_S1PTW))
 		return ABORT_NOT_MEMORY;
-	return vgic_owns(&vm->vgic, e->ipa) ? ABORT_VGIC : ABORT_MMIO;
+	if (vgic_owns(&vm->vgic, e->ipa))
+		return ABORT_VGIC;
+	return allowed ? ABORT_MMIO : ABORT_UNGUARDED;
 }
 
 static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
@@ -358,6 +362,7 @@ static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 		return vgic_access(vcpu, e);
 	case ABORT_OTHER:	/* an external abort or the like: as on hardware */
 	case ABORT_NOT_MEMORY:
+	case ABORT_UNGUARDED:
 		arch_vcpu_inject_abort(vcpu, instr, e->far);
 		return 0;
 	case ABORT_MMIO:
@@ -408,6 +413,13 @@ static u32 handle_hvc(struct vcpu *vcpu)
 	switch ((u32)x[0]) {
 	case GZVM_HVC_PTP:
 		return forward_hypercall(vcpu);
+	case GZVM_HVC_MMIO_GUARD_ENROLL:
+	case GZVM_HVC_MMIO_GUARD_MAP:
+	case GZVM_HVC_MMIO_GUARD_UNMAP:
+		spin_lock(&vcpu->vm->lock);
+		x[0] = (u64)vm_mmio_guard(vcpu->vm, (u32)x[0], x[1]);
+		spin_unlock(&vcpu->vm->lock);
+		return 0;
 	case GZVM_HVC_PVM_MEASUREMENT:
 		/* answered here: the host is not trusted to tell the guest what it booted */
 		if (!vm_sealed(vcpu->vm) || !vcpu->vm->measured) {

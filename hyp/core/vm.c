@@ -12,6 +12,7 @@
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
 #include <hyp/payload.h>
+#include <hyp/smccc.h>
 #include <hyp/string.h>
 #include <hyp/vcpu.h>
 #include <hyp/vm.h>
@@ -414,6 +415,48 @@ int vm_start(struct vm *vm)
 	if (!ret)
 		vm->started = true;
 	return ret;
+}
+
+static int guard_index(struct vm *vm, u64 page)
+{
+	for (unsigned int i = 0; i < vm->mmio_guard.nr; i++) {
+		if (vm->mmio_guard.pages[i] == page)
+			return (int)i;
+	}
+	return -1;
+}
+
+s64 vm_mmio_guard(struct vm *vm, u32 fid, u64 ipa)
+{
+	u64 page = ALIGN_DOWN(ipa, PAGE_SZ);
+	int i = guard_index(vm, page);
+
+	switch (fid) {
+	case GZVM_HVC_MMIO_GUARD_ENROLL:
+		vm->mmio_guard.enrolled = true;
+		return SMCCC_RET_SUCCESS;
+	case GZVM_HVC_MMIO_GUARD_MAP:
+		/* guest memory is never MMIO: the host would answer for the guest's RAM */
+		if (vm_slot_of(vm, page))
+			return SMCCC_RET_INVALID_PARAMETER;
+		if (i < 0) {
+			if (vm->mmio_guard.nr == GZVM_MMIO_GUARD_PAGES)
+				return SMCCC_RET_INVALID_PARAMETER;
+			vm->mmio_guard.pages[vm->mmio_guard.nr++] = page;
+		}
+		return SMCCC_RET_SUCCESS;
+	case GZVM_HVC_MMIO_GUARD_UNMAP:
+		if (i >= 0)
+			vm->mmio_guard.pages[i] = vm->mmio_guard.pages[--vm->mmio_guard.nr];
+		return SMCCC_RET_SUCCESS;
+	default:
+		return SMCCC_RET_NOT_SUPPORTED;
+	}
+}
+
+bool vm_mmio_allowed(struct vm *vm, u64 ipa)
+{
+	return !vm->mmio_guard.enrolled || guard_index(vm, ALIGN_DOWN(ipa, PAGE_SZ)) >= 0;
 }
 
 /*

@@ -302,3 +302,39 @@ guest peek
 	str	x27, [x28]
 	b	1b
 end_guest peek
+
+/*
+ * ---- guard: enroll in the MMIO guard, name the ucall page and store the
+ * two answers there (UCALL_ADDR + 8, + 16), then store to TEST_MMIO_GPA,
+ * which it did not name: that must be a data abort in the guest, whose
+ * handler stores ESR_EL1 and FAR_EL1 (+ 24, + 32) and SYNCs.  0xbad at +24
+ * means the store went through.  Also signed as a payload ----
+ */
+guest guard
+	mov32	x0, 0xc6000041
+	hvc	#0
+	mov	x20, x0
+	mov32	x0, 0xc6000042
+	mov	x1, x28
+	hvc	#0
+	str	x20, [x28, #8]
+	str	x0, [x28, #16]
+	adr	x9, guard_vectors
+	msr	vbar_el1, x9
+	isb
+	mov32	x2, 0x20000000
+	str	x20, [x2]
+	mov	x3, #0xbad
+	str	x3, [x28, #24]
+1:	ucall	UCALL_SYNC
+	b	1b
+	.balign	2048
+guard_vectors:
+	.skip	0x200
+	mrs	x10, esr_el1
+	str	x10, [x28, #24]
+	mrs	x11, far_el1
+	str	x11, [x28, #32]
+2:	ucall	UCALL_SYNC
+	b	2b
+end_guest guard

@@ -57,6 +57,7 @@ GUEST_DECLARE(peek);
 struct victim {
 	bool protected;
 	const char *label;
+	const struct payload *payload;	/* NULL: the secret guest */
 	long flip;		/* change this byte of the loaded payload (-1: none) */
 	bool unsigned_payload;	/* name no payload in ENABLE_CAP */
 	struct gzvm_vm vm;
@@ -72,10 +73,14 @@ static const char *check_name(const struct victim *v, const char *what)
 	return gzvm_fmt("protected: %s VM: %s", v->label, what);
 }
 
-/* The signed "secret" guest (tests/selftests/Makefile), its digest and the directory. */
-static uint8_t payload[4096];
-static size_t payload_len;
-static uint8_t payload_digest[32];
+/* A signed guest (tests/selftests/Makefile: pvm/<name>.signed) and its digest. */
+struct payload {
+	uint8_t bytes[8192];
+	size_t len;
+	uint8_t digest[32];
+};
+
+static struct payload secret_payload, guard_payload;
 
 static const char *pvm_dir(void)
 {
@@ -84,18 +89,18 @@ static const char *pvm_dir(void)
 	return d ? d : "/lib/gzvm/pvm";
 }
 
-static const char *load_payload(void)
+static const char *load_payload(struct payload *p, const char *name)
 {
 	char hex[80];
-	FILE *f = fopen(gzvm_fmt("%s/secret.signed", pvm_dir()), "rb");
+	FILE *f = fopen(gzvm_fmt("%s/%s.signed", pvm_dir(), name), "rb");
 
 	if (!f)
-		return gzvm_fmt("%s/secret.signed: %s", pvm_dir(), strerror(errno));
-	payload_len = fread(payload, 1, sizeof(payload), f);
+		return gzvm_fmt("%s/%s.signed: %s", pvm_dir(), name, strerror(errno));
+	p->len = fread(p->bytes, 1, sizeof(p->bytes), f);
 	fclose(f);
-	f = fopen(gzvm_fmt("%s/secret.digest", pvm_dir()), "r");
+	f = fopen(gzvm_fmt("%s/%s.digest", pvm_dir(), name), "r");
 	if (!f)
-		return gzvm_fmt("%s/secret.digest: %s", pvm_dir(), strerror(errno));
+		return gzvm_fmt("%s/%s.digest: %s", pvm_dir(), name, strerror(errno));
 	if (!fgets(hex, sizeof(hex), f))
 		hex[0] = 0;
 	fclose(f);
@@ -103,10 +108,10 @@ static const char *load_payload(void)
 		unsigned int b;
 
 		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
-			return "secret.digest: not 64 hex digits";
-		payload_digest[i] = (uint8_t)b;
+			return gzvm_fmt("%s.digest: not 64 hex digits", name);
+		p->digest[i] = (uint8_t)b;
 	}
-	return payload_len > 72 && payload_len < sizeof(payload) ? NULL : "secret.signed: bad size";
+	return p->len > 72 && p->len < sizeof(p->bytes) ? NULL : gzvm_fmt("%s.signed: bad size", name);
 }
 
 static int enable_protected(struct gzvm_vm *vm, uint64_t gpa, uint64_t size)
@@ -153,17 +158,18 @@ static const char *run_to_sync(struct victim *v)
  */
 static const char *victim_run(struct victim *v)
 {
+	const struct payload *p = v->payload ? v->payload : &secret_payload;
 	int r = gzvm_vm_create(&v->vm);
 
 	if (r)
 		return gzvm_fmt("CREATE_VM: %s", strerror(-r));
 	if (!gzvm_vm_add_mem_at(&v->vm, 0, GUEST_RAM_GPA, SLOT_SIZE, v->ram))
 		return gzvm_fmt("SET_USER_MEMORY_REGION: %s", strerror(errno));
-	memcpy(v->ram, payload, payload_len);
+	memcpy(v->ram, p->bytes, p->len);
 	if (v->flip >= 0)
 		((uint8_t *)v->ram)[v->flip] ^= 0x10;
 	if (v->protected &&
-	    (r = enable_protected(&v->vm, GUEST_RAM_GPA, v->unsigned_payload ? 0 : payload_len)))
+	    (r = enable_protected(&v->vm, GUEST_RAM_GPA, v->unsigned_payload ? 0 : p->len)))
 		return gzvm_fmt("ENABLE_CAP(PROTECTED_VM, SET_PROTECTED_VM): %s", strerror(-r));
 	r = gzvm_vcpu_create(&v->vm, 0, &v->vcpu, GUEST_RAM_GPA);
 	if (!r)
@@ -459,7 +465,7 @@ static void round_trip(bool protect)
 		gzvm_tap_check(donated == 0, check_name(&v, "nothing is donated (debugfs hyp_donated_mem)"),
 			       "hyp_donated_mem %ld", donated);
 	if (protect)
-		gzvm_tap_check(v.answer[0] == 0 && !memcmp(&v.answer[1], payload_digest, 32),
+		gzvm_tap_check(v.answer[0] == 0 && !memcmp(&v.answer[1], secret_payload.digest, 32),
 			       check_name(&v, "the guest reads its measurement from the hypervisor: the payload's SHA-256"),
 			       "x0 %lld, x1 0x%016llx", (long long)v.answer[0],
 			       (unsigned long long)v.answer[1]);
@@ -544,6 +550,29 @@ static void refused(const char *what, long flip, bool unsigned_payload)
 	gzvm_mem_unmap(v.ram, SLOT_SIZE);
 }
 
+/* The guest enrolls in the MMIO guard: MMIO it did not name is an abort in the guest. */
+static void mmio_guard(void)
+{
+	struct victim v = { .protected = true, .label = "guarded", .payload = &guard_payload,
+			    .flip = -1 };
+	const char *why;
+
+	if (!victim_map(&v))
+		return;
+	why = victim_run(&v);
+	gzvm_tap_check(!why && v.answer[0] == 0 && v.answer[1] == 0,
+		       check_name(&v, "enrolls in the MMIO guard and names the ucall page"),
+		       "%s; enroll %lld, map %lld", why ? why : "ran", (long long)v.answer[0],
+		       (long long)v.answer[1]);
+	gzvm_tap_check(!why && (v.answer[2] >> 26) == 0x25 && v.answer[3] == TEST_MMIO_GPA,
+		       check_name(&v, "a store to MMIO it did not name is a data abort in the guest (EC 0x25, FAR), not an exit"),
+		       "%s; ESR 0x%llx FAR 0x%llx (0xbad: the store went through)",
+		       why ? why : "ran", (unsigned long long)v.answer[2],
+		       (unsigned long long)v.answer[3]);
+	victim_close(&v);
+	gzvm_mem_unmap(v.ram, SLOT_SIZE);
+}
+
 void test_protected(void)
 {
 	long pool = gzvm_read_long(DEBUGFS "/hyp_pool_used");
@@ -551,10 +580,12 @@ void test_protected(void)
 	long vmlck = gzvm_status_kb("VmLck");
 	long pool2, lent2, donated2, vmlck2;
 
-	const char *why = load_payload();
+	const char *why = load_payload(&secret_payload, "secret");
 
+	if (!why)
+		why = load_payload(&guard_payload, "guard");
 	if (why) {
-		gzvm_tap_fail("protected: the signed payload (tests/selftests/Makefile) is there", "%s", why);
+		gzvm_tap_fail("protected: the signed payloads (tests/selftests/Makefile) are there", "%s", why);
 		return;
 	}
 	round_trip(false);
@@ -562,6 +593,7 @@ void test_protected(void)
 	refused("tampered", 8, false);
 	refused("unsigned", -1, true);
 	killed_vmm();
+	mmio_guard();
 	pool2 = gzvm_read_long(DEBUGFS "/hyp_pool_used");
 	lent2 = gzvm_read_long(DEBUGFS "/hyp_lent_mem");
 	donated2 = donated_bytes();

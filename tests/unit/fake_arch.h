@@ -29,7 +29,7 @@ extern struct fake_fw fake_fw;
 #include <asm/vcpu_ctx.h>
 struct vcpu;
 struct fake_guest {
-	struct guest_exit exits[16];
+	struct guest_exit exits[160];
 	int nr_exits, next;
 	int entries;
 	int vmid_flushes, ipa_flushes, icache_syncs;

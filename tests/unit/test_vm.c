@@ -1109,6 +1109,53 @@ static void test_protected_payload(void **state)
 	destroy_all(vm);
 }
 
+/* A guest HVC of fid with x1 = a1: its x0 afterwards (no exit). */
+static u64 guest_hvc(u16 vm, u32 fid, u64 a1)
+{
+	struct vcpu *c = vcpu0(vm);
+
+	c->ctx.x[0] = fid;
+	c->ctx.x[1] = a1;
+	push_exit(GEXIT_SYNC, ((u64)EC_HVC64 << 26) | ESR_IL, 0);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	return c->ctx.x[0];
+}
+
+static void test_mmio_guard(void **state)
+{
+	u16 vm = vm_with_vcpu();
+
+	(void)state;
+	/* not enrolled: every MMIO address exits */
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(2) | SRT(1) | WNR), 0x9000000);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_ENROLL, 0), 0);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_MAP, 0x9000010), 0);	/* its page */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_MAP, 0x9000000), 0);	/* again: fine */
+	/* guest memory is never MMIO */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_MAP, GUEST_RAM + PG), (u64)-3);
+	/* a named page exits; another is a data abort in the guest, not an exit */
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(2) | SRT(1) | WNR), 0x9000ff8);
+	assert_int_equal(run(vm), GZVM_EXIT_MMIO);
+	fake_aborts = 0;
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(2) | SRT(1) | WNR), 0x9001000);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_aborts, 1);
+	/* unmapped: refused too */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_UNMAP, 0x9000000), 0);
+	push_exit(GEXIT_SYNC, DABT(ISV | SAS(2) | SRT(1) | WNR), 0x9000000);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(fake_aborts, 2);
+	/* at most GZVM_MMIO_GUARD_PAGES pages */
+	for (u64 i = 0; i < GZVM_MMIO_GUARD_PAGES; i++)
+		assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_MAP, 0x10000000 + i * PG), 0);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MMIO_GUARD_MAP, 0x20000000), (u64)-3);
+	destroy_all(vm);
+}
+
 static void test_mmio_decode(void **state)
 {
 	struct mmio_access m;
@@ -1174,6 +1221,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protected_seal_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmio_guard, setup, teardown),
 		cmocka_unit_test(test_mmio_decode),
 		cmocka_unit_test(test_exception_entry),
 	};

@@ -32,6 +32,7 @@ struct smccc_regs {
 #define SMCCC_RET_SUCCESS		0
 #define SMCCC_RET_NOT_SUPPORTED		(-1)
 #define SMCCC_RET_NOT_REQUIRED		(-2)
+#define SMCCC_RET_INVALID_PARAMETER	(-3)
 /* ARCH_FEATURES answer for WORKAROUND_1/3: "this CPU is not affected" */
 #define SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED	1
 

@@ -62,6 +62,11 @@ struct vm {
 	u64 payload_gpa, payload_size;	/* signed boot payload (payload.h), size 0: none */
 	bool measured;		/* measurement holds the payload's SHA-256 */
 	u8 measurement[32];
+	struct {		/* MMIO guard: once enrolled, MMIO exits only for these pages */
+		bool enrolled;
+		unsigned int nr;
+		u64 pages[GZVM_MMIO_GUARD_PAGES];
+	} mmio_guard;
 	bool demand_paging;
 	bool idle_enabled;
 	u64 block_buf_pa;	/* BLOCK_BASED_DEMAND_PAGING PFN buffer, pinned */
@@ -109,6 +114,14 @@ const void *vm_guest_page(struct vm *vm, u64 ipa);
  * ran, nothing changed: the VM is as it was).
  */
 int vm_start(struct vm *vm);
+
+/*
+ * The MMIO guard (vm lock held).  vm_mmio_guard() runs the guest's ENROLL,
+ * MAP and UNMAP calls (fid) and returns the SMCCC status;
+ * vm_mmio_allowed() says whether an access at ipa may exit to the VMM.
+ */
+s64 vm_mmio_guard(struct vm *vm, u32 fid, u64 ipa);
+bool vm_mmio_allowed(struct vm *vm, u64 ipa);
 
 /* Is the VM protected and sealed: its memory and vCPU state hidden from the host? */
 static inline bool vm_sealed(const struct vm *vm)

@@ -191,6 +191,18 @@ struct gzvm_create_device {
  * memory order; x0 = -1 if it has none.
  */
 #define GZVM_HVC_PVM_MEASUREMENT	0xc6000040
+/*
+ * gzvm extension, answered by the hypervisor (modelled on Android pKVM's
+ * MMIO guard): after ENROLL, the guest's accesses outside its memory reach
+ * the VMM only for pages it named with MAP (x1 = the address); any other
+ * is a data abort in the guest, so the host cannot put a device where the
+ * guest expects none.  x0 = 0, or -3 (INVALID_PARAMETER: an address inside
+ * guest memory, or GZVM_MMIO_GUARD_PAGES pages already named).
+ */
+#define GZVM_HVC_MMIO_GUARD_ENROLL	0xc6000041
+#define GZVM_HVC_MMIO_GUARD_MAP		0xc6000042
+#define GZVM_HVC_MMIO_GUARD_UNMAP	0xc6000043
+#define GZVM_MMIO_GUARD_PAGES		64
 
 /*
  * Union members of struct gzvm_vcpu_run.  They are named file-scope types
