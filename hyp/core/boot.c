@@ -43,20 +43,10 @@ void __noreturn cpu_entered_from_firmware(struct hyp_cpu *cpu);
 
 static struct pgtable hyp_s1;
 
-static void *pool_alloc_cb(void *ctx, unsigned int nr)
-{
-	return pool_zalloc_pages(ctx, nr);
-}
-
-static void pool_free_cb(void *ctx, void *page)
-{
-	pool_free_page(ctx, page);
-}
-
 /* The EL2 stage-1 is built before it is live: no TLB maintenance needed. */
 static const struct pgtable_mm_ops boot_mm = {
-	.zalloc_pages = pool_alloc_cb,
-	.free_page = pool_free_cb,
+	.zalloc_pages = pool_mm_zalloc,
+	.free_page = pool_mm_free,
 	.virt_to_phys = pool_identity_v2p,
 	.phys_to_virt = pool_identity_p2v,
 	.ctx = &hyp_pool,
@@ -66,12 +56,6 @@ static const struct pgtable_mm_ops boot_mm = {
 #define S1_NORMAL_RO	(S1_ATTRIDX(MT_NORMAL) | S1_AP_RO | S1_SH_INNER | S1_AF | S1_XN)
 #define S1_NORMAL_RX	(S1_ATTRIDX(MT_NORMAL) | S1_AP_RO | S1_SH_INNER | S1_AF)
 #define S1_DEVICE_RW	(S1_ATTRIDX(MT_DEVICE_nGnRE) | S1_AP_RW | S1_AF | S1_XN)
-
-static void must(int ret, const char *what)
-{
-	if (ret)
-		hyp_panic("%s failed (%d): out of pool memory? raise carveout=", what, ret);
-}
 
 static u64 va(const void *p)
 {
@@ -85,20 +69,20 @@ static u64 va(const void *p)
  */
 static void build_hyp_stage1(const struct boot_info *bi)
 {
-	must(pgt_init(&hyp_s1, 48, false, &boot_mm), "EL2 stage-1 root");
+	hyp_must(pgt_init(&hyp_s1, 48, false, &boot_mm), "EL2 stage-1 root");
 	for (unsigned int i = 0; i < bi->nr_ram; i++)
-		must(pgt_map(&hyp_s1, bi->ram[i].base, bi->ram[i].base, bi->ram[i].size,
+		hyp_must(pgt_map(&hyp_s1, bi->ram[i].base, bi->ram[i].base, bi->ram[i].size,
 			     S1_NORMAL_RW), "EL2 map of RAM");
-	must(pgt_map(&hyp_s1, va(_start), va(_start), va(_etext) - va(_start), S1_NORMAL_RX),
+	hyp_must(pgt_map(&hyp_s1, va(_start), va(_start), va(_etext) - va(_start), S1_NORMAL_RX),
 	     "EL2 map of text");
-	must(pgt_map(&hyp_s1, va(_etext), va(_etext), va(_erodata) - va(_etext), S1_NORMAL_RO),
+	hyp_must(pgt_map(&hyp_s1, va(_etext), va(_etext), va(_erodata) - va(_etext), S1_NORMAL_RO),
 	     "EL2 map of rodata");
 	if (bi->have_uart)
-		must(pgt_map(&hyp_s1, ALIGN_DOWN(bi->uart_base, PAGE_SIZE),
+		hyp_must(pgt_map(&hyp_s1, ALIGN_DOWN(bi->uart_base, PAGE_SIZE),
 			     ALIGN_DOWN(bi->uart_base, PAGE_SIZE), PAGE_SIZE, S1_DEVICE_RW),
 		     "EL2 map of the UART");
 	if (bi->gicr.size)
-		must(pgt_map(&hyp_s1, ALIGN_DOWN(bi->gicr.base, PAGE_SIZE),
+		hyp_must(pgt_map(&hyp_s1, ALIGN_DOWN(bi->gicr.base, PAGE_SIZE),
 			     ALIGN_DOWN(bi->gicr.base, PAGE_SIZE),
 			     ALIGN_UP(bi->gicr.size, PAGE_SIZE), S1_DEVICE_RW),
 		     "EL2 map of the GIC redistributors");
@@ -106,10 +90,11 @@ static void build_hyp_stage1(const struct boot_info *bi)
 		u64 guard = hyp_cpus[i].stack_top - (CPU_STACK_PAGES + 1) * PAGE_SIZE;
 
 		if (hyp_cpus[i].stack_top != va(boot_stack_top))
-			must(pgt_unmap(&hyp_s1, guard, PAGE_SIZE), "EL2 stack guard");
+			hyp_must(pgt_unmap(&hyp_s1, guard, PAGE_SIZE), "EL2 stack guard");
 	}
 }
 
+/* Page ownership for all RAM: the host's, but for the carve-out. */
 static void init_ownership(const struct boot_info *bi, const struct boot_layout *l)
 {
 	u64 size = mem_owner_meta_size(bi->ram, bi->nr_ram);

@@ -21,18 +21,6 @@ static struct {
 	u64 flush_lo, flush_hi;	/* pages unmapped, TLBs not yet invalidated */
 } host = { .lock = SPINLOCK_INIT, .flush_lo = ~0ULL };
 
-static void *host_zalloc(void *ctx, unsigned int nr)
-{
-	(void)ctx;
-	return pool_zalloc_pages(&hyp_pool, nr);
-}
-
-static void host_free(void *ctx, void *page)
-{
-	(void)ctx;
-	pool_free_page(&hyp_pool, page);
-}
-
 /*
  * A page leaving the host: its TLB entries are invalidated once, for the
  * whole range, before the lock is dropped (nobody else gets the page
@@ -51,11 +39,12 @@ static void host_flush(void *ctx, u64 ipa, u64 size)
 }
 
 static const struct pgtable_mm_ops host_mm = {
-	.zalloc_pages = host_zalloc,
-	.free_page = host_free,
+	.zalloc_pages = pool_mm_zalloc,
+	.free_page = pool_mm_free,
 	.virt_to_phys = pool_identity_v2p,
 	.phys_to_virt = pool_identity_p2v,
 	.flush_range = host_flush,
+	.ctx = &hyp_pool,
 };
 
 static void lock_host(void)
@@ -73,12 +62,6 @@ static void unlock_host(void)
 	spin_unlock(&host.lock);
 }
 
-static void must(int ret, const char *what)
-{
-	if (ret)
-		hyp_panic("%s failed (%d): out of pool memory? raise carveout=", what, ret);
-}
-
 struct pgtable *host_s2_build(const struct boot_info *bi, const struct boot_layout *l,
 			      unsigned int pa_bits)
 {
@@ -90,21 +73,21 @@ struct pgtable *host_s2_build(const struct boot_info *bi, const struct boot_layo
 		span = 1ULL << pa_bits;
 
 	lock_host();
-	must(pgt_init(&host.pt, pa_bits, true, &host_mm), "host stage-2 root");
-	must(pgt_map(&host.pt, 0, 0, span, S2_HOST_DEVICE), "host stage-2 device map");
+	hyp_must(pgt_init(&host.pt, pa_bits, true, &host_mm), "host stage-2 root");
+	hyp_must(pgt_map(&host.pt, 0, 0, span, S2_HOST_DEVICE), "host stage-2 device map");
 	for (unsigned int i = 0; i < bi->nr_ram; i++) {
 		u64 base = bi->ram[i].base, end = base + bi->ram[i].size;
 
-		must(pgt_map(&host.pt, base, base, end - base, S2_HOST_RAM), "host stage-2 RAM map");
+		hyp_must(pgt_map(&host.pt, base, base, end - base, S2_HOST_RAM), "host stage-2 RAM map");
 		/*
 		 * RAM in blocks of 2 MiB at most (a 2 MiB map splits a 1 GiB
 		 * block): a page donated and given back then splits and merges
 		 * only a level-3 table, and the pool returns to its boot level.
 		 */
 		for (u64 g = ALIGN_UP(base, SZ_1G); g < end && end - g >= SZ_1G; g += SZ_1G)
-			must(pgt_map(&host.pt, g, g, SZ_2M, S2_HOST_RAM), "host stage-2 RAM split");
+			hyp_must(pgt_map(&host.pt, g, g, SZ_2M, S2_HOST_RAM), "host stage-2 RAM split");
 	}
-	must(pgt_unmap(&host.pt, l->carveout_base, l->carveout_size), "host stage-2 carve-out");
+	hyp_must(pgt_unmap(&host.pt, l->carveout_base, l->carveout_size), "host stage-2 carve-out");
 	unlock_host();
 	hyp_log("host stage-2: %u-bit IPA, identity up to %llx, carve-out [%llx, %llx) unmapped",
 		pa_bits, (unsigned long long)span, (unsigned long long)l->carveout_base,

@@ -95,6 +95,12 @@ void hyp_panic(const char *fmt, ...)
 	arch_halt();
 }
 
+void hyp_must(int ret, const char *what)
+{
+	if (ret)
+		hyp_panic("%s failed (%d): out of pool memory? raise carveout=", what, ret);
+}
+
 u64 log_ring_head(void)
 {
 	return READ_ONCE(hyp_log_state.head);

@@ -84,6 +84,16 @@ u64 pool_used_pages(struct page_pool *pool)
 	return n;
 }
 
+void *pool_mm_zalloc(void *ctx, unsigned int nr)
+{
+	return pool_zalloc_pages(ctx, nr);
+}
+
+void pool_mm_free(void *ctx, void *page)
+{
+	pool_free_page(ctx, page);
+}
+
 u64 pool_identity_v2p(void *ctx, void *va)
 {
 	(void)ctx;

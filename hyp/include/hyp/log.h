@@ -27,6 +27,8 @@ bool log_to_console(void);
 
 void hyp_log(const char *fmt, ...) __printf(1, 2);
 void __noreturn hyp_panic(const char *fmt, ...) __printf(1, 2);
+/* Boot-time table building: ret != 0 (pool exhausted) stops the boot, naming what failed. */
+void hyp_must(int ret, const char *what);
 
 /*
  * Copy up to len bytes of the ring starting at absolute position pos into

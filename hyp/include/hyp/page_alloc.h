@@ -27,10 +27,12 @@ void pool_free_page(struct page_pool *pool, void *page);
 u64 pool_used_pages(struct page_pool *pool);
 
 /*
- * EL2 runs on an identity map: a pool page's address is its physical
- * address.  In the shape of pgtable_mm_ops' virt_to_phys / phys_to_virt,
- * for every table built from the pool (ctx unused).
+ * In the shape of pgtable_mm_ops, for tables built from a pool: ctx is the
+ * struct page_pool for the first two.  EL2 runs on an identity map, so a
+ * pool page's address is its physical address (ctx unused).
  */
+void *pool_mm_zalloc(void *ctx, unsigned int nr);
+void pool_mm_free(void *ctx, void *page);
 u64 pool_identity_v2p(void *ctx, void *va);
 void *pool_identity_p2v(void *ctx, u64 pa);
 
