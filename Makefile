@@ -6,6 +6,8 @@
 #                   with gzvm-run: the guest's shell on the console
 #   make run-host   the same without the guest: the host's shell
 #   make check      every test suite; ends with "N passed, N failed"
+#   make check-deep make check with the long system tests as well (EDK2 on
+#                   gzvm; about 6 minutes more, docs/testing.md)
 #   make fuzz       the fuzz targets for 10 minutes each
 #   make bench      gzvm against KVM VHE, nVHE and pKVM under QEMU -icount
 #                   (docs/benchmarks.md; not part of make check)
@@ -17,7 +19,7 @@ BUILD		:= $(CURDIR)/build
 RESULTS		:= $(BUILD)/results
 FUZZ_SECONDS	?= 20
 
-.PHONY: all deps hyp driver vmm test-programs check run run-host fuzz bench clean help
+.PHONY: all deps hyp driver vmm test-programs check check-deep run run-host fuzz bench clean help
 
 all: hyp driver vmm test-programs
 
@@ -57,6 +59,9 @@ check: deps
 	@tools/run-suite.sh demo $(RESULTS) -- tests/system/demo.sh $(RESULTS)
 	@tools/summarize.sh $(RESULTS)
 
+check-deep:
+	@GZVM_SYSTEM_DEEP=1 $(MAKE) check
+
 fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz RESULTS=$(RESULTS)
 
@@ -68,4 +73,4 @@ clean:
 	rm -rf $(BUILD)/hyp $(BUILD)/vmm $(BUILD)/unit $(BUILD)/abi $(BUILD)/fuzz $(BUILD)/system $(BUILD)/bench $(BUILD)/results
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,14p' Makefile

@@ -8,8 +8,9 @@
 #	GZVM-TAP: not ok - <name> # <reason>
 # then GZVM-TAP-DONE and powers off (or reboots, gzvmtest.mode=reboot).
 # gzvmtest.mode=kvm (a host at EL2 without the hypervisor) only boots the
-# VMM's guests on /dev/kvm.  gzvmtest.firmware=1 (the main configuration
-# and its kvm twin) also boots U-Boot and EDK2 with gzvm-run --bios.
+# VMM's guests on /dev/kvm.  gzvmtest.firmware=all (the main configuration's
+# kvm twin, and the main configuration in the deep run) also boots U-Boot
+# and EDK2 with gzvm-run --bios; gzvmtest.firmware=u-boot only U-Boot.
 #
 # Parameters come from the host kernel command line (dotted, so the kernel
 # ignores them): gzvmtest.mode=full|reboot, gzvmtest.cpus=N (expected
@@ -36,7 +37,7 @@ finish() {
 }
 
 MODE=$(param mode full)
-FIRMWARE=$(param firmware 0)	# vmm firmware: 1 in the main configuration
+FIRMWARE=$(param firmware none)	# vmm firmware: none, u-boot or all
 CPUS=$(param cpus 0)
 ROUNDS=$(param hotplug 20)
 
@@ -164,6 +165,10 @@ vmm_firmware() {
 		[ "$got" = "gzvm-guest: result cpus status=0 out=1" ]
 	fw_finish $1 "the guest U-Boot started"
 	rm -f /tmp/uboot-disk.img
+	if [ "$FIRMWARE" != all ]; then
+		echo "gzvm-test: vmm: EDK2 on $1 is in the deep run only (GZVM_SYSTEM_DEEP=1)"
+		return
+	fi
 
 	# EDK2 on an erased 64 MiB variable store: it formats it (sector erases,
 	# buffered writes), and --bios-vars must have written that to the file
@@ -502,7 +507,7 @@ if [ "$MODE" = kvm ]; then
 	if [ -c /dev/kvm ] && [ -x /lib/gzvm/gzvm-run ] && [ -f /lib/gzvm/guest-Image ]; then
 		host_modules
 		vmm_guests kvm
-		[ "$FIRMWARE" = 1 ] && vmm_firmware kvm	# vmm firmware
+		[ "$FIRMWARE" != none ] && vmm_firmware kvm	# vmm firmware
 		vmm_disk kvm
 		vmm_virtio kvm	# vmm virtio
 		vmm_net_vsock kvm	# vmm net and vsock
@@ -738,7 +743,7 @@ if [ -f $GZKO ]; then
 		host_modules
 		vmm_guests gzvm
 		vmm_protected
-		[ "$FIRMWARE" = 1 ] && vmm_firmware gzvm	# vmm firmware
+		[ "$FIRMWARE" != none ] && vmm_firmware gzvm	# vmm firmware
 		vmm_disk gzvm
 		vmm_virtio gzvm	# vmm virtio
 		vmm_net_vsock gzvm	# vmm net and vsock

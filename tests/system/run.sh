@@ -24,12 +24,15 @@
 #                        EDK2 on gzvm (default 900: every read of their
 #                        flash is an exit there, minutes under TCG)
 #   GZVM_STALL_TIMEOUT   end a boot whose console was silent this long (120)
+#   GZVM_SYSTEM_DEEP=1   the deep run (make check-deep): EDK2 on gzvm as well
+#                        (6 minutes under TCG, every flash read an exit);
+#                        the default boots U-Boot on gzvm and both firmwares
+#                        on kvm
 #   GZVM_SYSTEM_BUDGET   skip the boots that would start after this many
-#                        seconds (default 1680: the six boots take about
-#                        1500 s on a quiet 2-core machine, the firmware on
-#                        gzvm 5 minutes of the first; the last boot ends
-#                        within 1680 + 480 s, so make check stays within
-#                        ~42 minutes)
+#                        seconds (default 1680, 2400 in the deep run: the
+#                        six boots take about 1250-1400 s on a 2-core
+#                        machine; the last boot ends within 1680 + 480 s,
+#                        so make check stays within ~42 minutes)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
 #   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args),
 #                        after pvm_key=<the selftests' payload key>
@@ -54,7 +57,8 @@ CONFIGS=("$@")
 TIMEOUT=${GZVM_BOOT_TIMEOUT:-480}
 FW_TIMEOUT=${GZVM_FIRMWARE_TIMEOUT:-900}
 STALL=${GZVM_STALL_TIMEOUT:-120}
-BUDGET=${GZVM_SYSTEM_BUDGET:-1680}
+DEEP=${GZVM_SYSTEM_DEEP:-0}
+if [[ $DEEP == 1 ]]; then BUDGET=${GZVM_SYSTEM_BUDGET:-2400}; else BUDGET=${GZVM_SYSTEM_BUDGET:-1680}; fi
 ROUNDS=${GZVM_HOTPLUG_ROUNDS:-20}
 HYP=$(realpath -m "${GZVM_HYP:-$ROOT/build/hyp/gzvm-hyp.bin}")
 WORK=$ROOT/build/system
@@ -304,9 +308,14 @@ run_config() {
 
 	local append="gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS"
 	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
-	# vmm firmware: U-Boot and EDK2 (minutes on gzvm) in the main configuration only
+	# vmm firmware, in the main configuration only: U-Boot and EDK2 on kvm;
+	# on gzvm (minutes each) U-Boot, and EDK2 only in the deep run
 	if [[ ${base%-kvm} == max-smp4-k61 && $mode != reboot ]]; then
-		append+=" gzvmtest.firmware=1"
+		if [[ $mode == kvm || $DEEP == 1 ]]; then
+			append+=" gzvmtest.firmware=all"
+		else
+			append+=" gzvmtest.firmware=u-boot"
+		fi
 		[[ $mode == kvm ]] || TIMEOUT=$((TIMEOUT + FW_TIMEOUT))
 	fi
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
