@@ -18,7 +18,10 @@
 #include <hyp/vm.h>
 
 #define PAGE_SZ		4096ULL
-/* Lookups of unmapped pages one DESTROY_VM call may make, so a call stays short. */
+/*
+ * Holes (empty stage-2 entries) one chunked DESTROY_VM call may skip, so a
+ * call stays short; a call with no chunk size (a v12 driver) skips them all.
+ */
 #define DESTROY_SCAN_LIMIT	65536
 
 static spinlock_t vms_lock = SPINLOCK_INIT;
@@ -145,11 +148,17 @@ int vm_set_purpose(struct vm *vm, u64 gpa, u64 size, u64 flags)
 	return GZVM_OK;
 }
 
+/* Skipping holes whole: a huge, sparsely mapped slot costs its mappings, not its size. */
 static bool slot_has_mappings(struct vm *vm, const struct memslot *s)
 {
-	for (u64 i = 0; i < s->npages; i++) {
-		if (vm_ipa_mapped(vm, s->gpa + i * PAGE_SZ))
+	u64 at = s->gpa, end = s->gpa + s->npages * PAGE_SZ, pte, size;
+	unsigned int level;
+
+	while (at < end) {
+		if (pgt_lookup(&vm->s2, at, &pte, &level))
 			return true;
+		size = pgt_level_size(level);
+		at = ALIGN_DOWN(at, size) + size;
 	}
 	return false;
 }
@@ -324,8 +333,9 @@ int vm_unmap_page(struct vm *vm, u64 ipa)
  * The next run of mapped guest pages from the cursor on, contiguous in both
  * guest and host physical addresses, at most max pages (whole leaves, so at
  * least one leaf): its guest and host addresses and length.  False when
- * nothing is mapped past the cursor, or (*more) when *budget lookups of
- * unmapped pages are used up.
+ * nothing is mapped past the cursor, or (*more) when *budget holes were
+ * skipped.  A hole is skipped whole, so the scan costs what the VM's
+ * stage-2 holds, not the size of its memslots.
  */
 static bool next_mapped_run(struct vm *vm, struct map_cursor *c, u64 max, u64 *budget,
 			    u64 *ipa, u64 *pa, u64 *nr, bool *more)
@@ -347,7 +357,8 @@ static bool next_mapped_run(struct vm *vm, struct map_cursor *c, u64 max, u64 *b
 					return false;
 				}
 				--*budget;
-				c->gfn++;
+				size = pgt_level_size(level);
+				c->gfn = (ALIGN_DOWN(at, size) + size - s->gpa) / PAGE_SZ;
 				continue;
 			}
 			size = pgt_level_size(level);
@@ -465,7 +476,7 @@ bool vm_mmio_allowed(struct vm *vm, u64 ipa)
  */
 static bool destroy_step(struct vm *vm, u64 batch)
 {
-	u64 done = 0, budget = DESTROY_SCAN_LIMIT, ipa, pa, nr;
+	u64 done = 0, budget = batch ? DESTROY_SCAN_LIMIT : ~0ULL, ipa, pa, nr;
 	bool more;
 
 	while (!batch || done < batch) {

@@ -208,8 +208,11 @@ static void test_unmap_splits_block(void **state)
 	/* a carve-out at 0x40200000, 32 MiB: the first GiB block is split into 2 MiB blocks */
 	assert_int_equal(pgt_unmap(&pt, 0x40200000, 32 << 20), 0);
 	expect_leaf(&pt, 0x40000000, 0x40000000, 2, ATTR_A);
+	/* a miss names the level of the empty entry: a 2 MiB hole each */
 	assert_false(pgt_lookup(&pt, 0x40200000, &pte, &level));
+	assert_int_equal(level, 2);
 	assert_false(pgt_lookup(&pt, 0x421ff000, &pte, &level));
+	assert_int_equal(level, 2);
 	expect_leaf(&pt, 0x42200000, 0x42200000, 2, ATTR_A);
 	expect_leaf(&pt, 0x80000000, 0x80000000, 1, ATTR_A);
 	expect_leaf(&pt, 0x09000000, 0x09000000, 1, ATTR_B);
@@ -217,6 +220,7 @@ static void test_unmap_splits_block(void **state)
 	assert_int_equal(pgt_unmap(&pt, 0x42201000, 0x1000), 0);
 	expect_leaf(&pt, 0x42200000, 0x42200000, 3, ATTR_A);
 	assert_false(pgt_lookup(&pt, 0x42201000, &pte, &level));
+	assert_int_equal(level, 3);
 	expect_leaf(&pt, 0x42202000, 0x42202000, 3, ATTR_A);
 	expect_leaf(&pt, 0x42400000, 0x42400000, 2, ATTR_A);
 	/* unmapping what is not mapped is fine and allocates nothing */

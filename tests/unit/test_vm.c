@@ -784,6 +784,43 @@ static void test_run_errors(void **state)
 	destroy_all(vm);
 }
 
+/*
+ * A slot of 2^28 pages (1 TiB, the whole IPA space) with one page mapped at
+ * each end: a v12 driver's DESTROY_VM (no chunk size) must finish in one
+ * call, and re-registering the slot must find its mappings, without a
+ * lookup per page of the slot (2^28 of them at EL2, non-preemptible).
+ */
+static void test_sparse_slot(void **state)
+{
+	u64 pages = 1ULL << 28, base = 1ULL << 30, pfn = ram_pa(1 << 20) / PG;
+	u16 vm = new_vm();
+
+	(void)state;
+	assert_int_equal(register_slot(vm, 0, base, pages - base / PG), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, base / PG, 1)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn + 1, pages - 1, 1)), GZVM_OK);
+	/* moving a slot that has mappings is refused */
+	assert_int_equal(register_slot(vm, 0, base, pages / 2), GZVM_ERR_BUSY);
+	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, vm, 0, 0, 0, 0)), GZVM_OK);
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 0);
+	assert_int_equal(mem_owner_lend_count((pfn + 1) * PG), 0);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+
+	/* chunked, the same: a few calls, not one per 65536 pages */
+	vm = new_vm();
+	assert_int_equal(register_slot(vm, 0, base, pages - base / PG), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, pages - 1, 1)), GZVM_OK);
+	{
+		int calls = 1;
+
+		while (status(call(GZVM_FN_DESTROY_VM, vm, 64, 0, 0, 0)) == GZVM_ERR_BUSY)
+			calls++;
+		assert_true(calls <= 2);
+	}
+	assert_int_equal(mem_owner_lend_count(pfn * PG), 0);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
 /* --- protected VMs ---------------------------------------------------------- */
 
 #define SECRET		0x5ec7e75ec7e75ec7ULL
@@ -1216,6 +1253,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fast_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relinquish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sparse_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_seal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_seal_refused, setup, teardown),

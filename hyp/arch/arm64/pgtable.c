@@ -167,6 +167,7 @@ bool pgt_lookup(const struct pgtable *pt, u64 ia, u64 *pte, unsigned int *level)
 {
 	const u64 *table = pt->root;
 
+	*level = pt->start_level;
 	if (ia >> pt->ia_bits)
 		return false;
 	for (unsigned int l = pt->start_level; l <= 3; l++) {
@@ -174,13 +175,13 @@ bool pgt_lookup(const struct pgtable *pt, u64 ia, u64 *pte, unsigned int *level)
 		u64 idx = l == pt->start_level ? ia >> shift : (ia >> shift) & 511;
 		u64 e = table[idx];
 
+		*level = l;
 		if (!(e & PTE_VALID))
 			return false;
 		if (!is_table(e, l)) {
 			if (l == 0)
 				return false;	/* no level-0 blocks with 4 KiB pages */
 			*pte = e;
-			*level = l;
 			return true;
 		}
 		table = table_of(pt, e);

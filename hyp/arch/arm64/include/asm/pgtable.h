@@ -98,7 +98,8 @@ int pgt_unmap(struct pgtable *pt, u64 ia, u64 size);
 
 /*
  * Look up ia.  Returns true with the leaf descriptor and its level when ia
- * is mapped, false otherwise.
+ * is mapped; false otherwise, with the level of the entry that was empty:
+ * nothing is mapped in the pgt_level_size(*level) bytes around ia.
  */
 bool pgt_lookup(const struct pgtable *pt, u64 ia, u64 *pte, unsigned int *level);
 
