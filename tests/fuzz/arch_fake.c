@@ -16,18 +16,18 @@
 
 static struct {
 	struct guest_exit e;
-	u64 x0;
+	u64 x[4];
 } queue[8];
 static unsigned int queued, next;
 
-void fuzz_arch_queue_exit(u32 kind, u64 esr, u64 ipa, u64 x0)
+void fuzz_arch_queue_exit(u32 kind, u64 esr, u64 ipa, const u64 x[4])
 {
 	if (queued == 8)
 		return;
 	queue[queued].e = (struct guest_exit){
 		.kind = (enum guest_exit_kind)(1 + kind % 4), .esr = esr, .far = ipa, .ipa = ipa,
 	};
-	queue[queued++].x0 = x0;
+	memcpy(queue[queued++].x, x, sizeof(queue[0].x));
 }
 
 void fuzz_arch_reset(void)
@@ -39,8 +39,7 @@ void arch_vcpu_enter(struct vcpu *vcpu, struct guest_exit *exit)
 {
 	if (next < queued) {
 		*exit = queue[next].e;
-		vcpu->ctx.x[0] = queue[next].x0;
-		vcpu->ctx.x[1] = queue[next].e.ipa;
+		memcpy(vcpu->ctx.x, queue[next].x, sizeof(queue[0].x));
 		next++;
 	} else {
 		*exit = (struct guest_exit){ .kind = GEXIT_IRQ };

@@ -4,9 +4,15 @@
  * of GenieZone hypercalls with arguments that are small numbers, VM ids,
  * vCPU tuples, addresses of host RAM (whose content is also fuzzed), of
  * the hypervisor's own memory, or garbage; runs whose guests exit in random
- * ways.  After each input every VM is destroyed and the oracle checks that
- * nothing leaked: the page pool is back to its baseline, and no RAM page
- * is still lent or pinned.
+ * ways, among them guest hypercalls (PSCI, relinquish, the MMIO guard, the
+ * measurement) with random arguments.  The host has a real stage-2, so
+ * protected VMs seal: their pages leave the host and, written by "their
+ * guest" (the fuzzer, on pages the hypervisor gave a guest), must come back
+ * zeroed.  After each input every VM is destroyed and the oracle checks
+ * that nothing leaked or stayed hidden: the page pool is back to its
+ * baseline (host stage-2 blocks merged again), no RAM page is still lent,
+ * pinned or donated, the host's stage-2 maps every host page and none of
+ * the carve-out, and every page a guest wrote reads zero.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,9 +20,13 @@
 #include <string.h>
 
 #include <gzvm/hvc.h>
+#include <hyp/bootinfo.h>
+#include <hyp/host_s2.h>
 #include <hyp/hypercall.h>
+#include <hyp/layout.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
+#include <hyp/psci.h>
 #include <hyp/vm.h>
 
 #include "arch_fake.h"
@@ -26,8 +36,12 @@
 #define POOL_SIZE	(8ULL << 20)
 #define PG		4096ULL
 
+#define HOST_PAGES	((RAM_SIZE - HYP_SIZE) / PG)
+
 static u8 *ram;
 static u64 ram_base, pool_baseline;
+/* pages a guest wrote while it owned them: they must reach the host zeroed */
+static bool guest_wrote[HOST_PAGES];
 
 struct input {
 	const u8 *p;
@@ -60,6 +74,45 @@ static u64 arg(struct input *in)
 	}
 }
 
+/* x0 of a guest hypercall: the calls the hypervisor answers, or anything */
+static u64 guest_fn(struct input *in)
+{
+	static const u32 fns[] = {
+		PSCI_VERSION, PSCI_CPU_SUSPEND, PSCI_CPU_OFF, PSCI_0_2_FN64(3),
+		PSCI_AFFINITY_INFO, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES,
+		PSCI_SYSTEM_RESET2, GZVM_HVC_MEM_RELINQUISH, GZVM_HVC_PVM_MEASUREMENT,
+		GZVM_HVC_MMIO_GUARD_ENROLL, GZVM_HVC_MMIO_GUARD_ENROLL + 1,
+		GZVM_HVC_MMIO_GUARD_ENROLL + 2, 0x80000000 /* SMCCC_VERSION */,
+	};
+	u64 sel = take(in, 1);
+
+	return sel < 0xc0 ? fns[sel % (sizeof(fns) / sizeof(fns[0]))] : take(in, 4);
+}
+
+/* A page the hypervisor would have a guest own must come back to the host zeroed. */
+static void check_scrubbed(u64 page)
+{
+	if (!guest_wrote[page] || mem_owner_of(ram_base + page * PG) != PAGE_OWNER_HOST)
+		return;
+	for (u64 i = 0; i < PG; i++) {
+		if (ram[page * PG + i]) {
+			fprintf(stderr, "page at +%llx came back to the host with guest data\n",
+				(unsigned long long)(page * PG));
+			abort();
+		}
+	}
+	guest_wrote[page] = false;
+}
+
+/* What a protected guest does with its memory: write a secret on a page it owns. */
+static void guest_write(u64 page, u8 secret)
+{
+	if (mem_owner_of(ram_base + page * PG) != PAGE_OWNER_GUEST)
+		return;
+	memset(ram + page * PG, secret | 1, PG);
+	guest_wrote[page] = true;
+}
+
 static void init_once(void)
 {
 	static bool done;
@@ -80,6 +133,14 @@ static void init_once(void)
 	if (mem_owner_claim_hyp(ram_base + RAM_SIZE - HYP_SIZE, HYP_SIZE))
 		abort();
 	pool_init(&hyp_pool, pool, POOL_SIZE);
+	{
+		struct boot_info bi = { .ram = { r }, .nr_ram = 1 };
+		struct boot_layout l = { .carveout_base = ram_base + RAM_SIZE - HYP_SIZE,
+					 .carveout_size = HYP_SIZE };
+
+		if (!host_s2_build(&bi, &l, 48))
+			abort();
+	}
 	vm_init(40);
 	pool_baseline = pool_used_pages(&hyp_pool);
 }
@@ -101,16 +162,23 @@ static void check_nothing_leaked(void)
 			(unsigned long long)pool_baseline);
 		abort();
 	}
+	if (mem_owner_total_donated()) {
+		fprintf(stderr, "%llu bytes still donated\n",
+			(unsigned long long)mem_owner_total_donated());
+		abort();
+	}
 	for (u64 off = 0; off < RAM_SIZE - HYP_SIZE; off += PG) {
 		if (mem_owner_lend_count(ram_base + off) || mem_owner_pin_count(ram_base + off) ||
-		    mem_owner_of(ram_base + off) != PAGE_OWNER_HOST) {
-			fprintf(stderr, "page at +%llx still lent/pinned/not host's\n",
+		    mem_owner_of(ram_base + off) != PAGE_OWNER_HOST ||
+		    !host_s2_mapped(ram_base + off)) {
+			fprintf(stderr, "page at +%llx still lent/pinned/not host's/unmapped\n",
 				(unsigned long long)off);
 			abort();
 		}
+		check_scrubbed(off / PG);
 	}
 	for (u64 off = RAM_SIZE - HYP_SIZE; off < RAM_SIZE; off += PG) {
-		if (mem_owner_of(ram_base + off) != PAGE_OWNER_HYP)
+		if (mem_owner_of(ram_base + off) != PAGE_OWNER_HYP || host_s2_mapped(ram_base + off))
 			abort();
 	}
 }
@@ -124,16 +192,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned int op = (unsigned int)take(&in, 1);
 
 		if (op < 0x20) {
-			/* fill a piece of host RAM with input bytes (buffers, PFN lists) */
+			/* the host fills a piece of its RAM (buffers, PFN lists) */
 			u64 off = take(&in, 3) % (RAM_SIZE - HYP_SIZE);
 			unsigned int len = (unsigned int)take(&in, 1);
 
-			for (unsigned int i = 0; i < len && in.n && off + i < RAM_SIZE - HYP_SIZE; i++)
-				ram[off + i] = (u8)take(&in, 1);
+			for (unsigned int i = 0; i < len && in.n && off + i < RAM_SIZE - HYP_SIZE; i++) {
+				u8 byte = (u8)take(&in, 1);
+
+				check_scrubbed((off + i) / PG);
+				/* the host's stage-2 stops it on any other page */
+				if (mem_owner_of(ram_base + off + i) == PAGE_OWNER_HOST)
+					ram[off + i] = byte;
+			}
+		} else if (op < 0x24) {
+			guest_write(take(&in, 2) % HOST_PAGES, (u8)take(&in, 1));
 		} else if (op < 0x30) {
 			/* queue guest exits for the next RUN */
-			fuzz_arch_queue_exit((u32)take(&in, 1), take(&in, 4) << 32 | take(&in, 4),
-					     arg(&in), take(&in, 8));
+			u32 kind = (u32)take(&in, 1);
+			u64 esr = take(&in, 4) << 32 | take(&in, 4), ipa = arg(&in);
+			u64 x[4] = { guest_fn(&in), ipa, arg(&in), arg(&in) };
+
+			fuzz_arch_queue_exit(kind, esr, ipa, x);
 		} else {
 			struct smccc_regs r;
 			u32 fn = op % (GZVM_FN_NR + 2);	/* and a couple outside the table */
