@@ -8,7 +8,8 @@
  * measurement) with random arguments.  The host has a real stage-2, so
  * protected VMs seal: their pages leave the host and, written by "their
  * guest" (the fuzzer, on pages the hypervisor gave a guest), must come back
- * zeroed.  After each input every VM is destroyed and the oracle checks
+ * zeroed.  After every hypercall the host's stage-2 must agree with page
+ * ownership.  After each input every VM is destroyed and the oracle checks
  * that nothing leaked or stayed hidden: the page pool is back to its
  * baseline (host stage-2 blocks merged again), no RAM page is still lent,
  * pinned or donated, the host's stage-2 maps every host page and none of
@@ -145,6 +146,33 @@ static void init_once(void)
 	pool_baseline = pool_used_pages(&hyp_pool);
 }
 
+/*
+ * After every step: a page the host owns is in its stage-2, a page of a
+ * guest or of the hypervisor is not, and the donated total counts the
+ * guests' pages.
+ */
+static void check_ownership(void)
+{
+	u64 guest_pages = 0;
+
+	for (u64 off = 0; off < RAM_SIZE; off += PG) {
+		enum page_owner o = mem_owner_of(ram_base + off);
+
+		if ((o == PAGE_OWNER_HOST) != host_s2_mapped(ram_base + off)) {
+			fprintf(stderr, "page at +%llx: owner %d, host-mapped %d\n",
+				(unsigned long long)off, o, host_s2_mapped(ram_base + off));
+			abort();
+		}
+		guest_pages += o == PAGE_OWNER_GUEST;
+	}
+	if (mem_owner_total_donated() != guest_pages) {
+		fprintf(stderr, "%llu pages donated, %llu guest pages\n",
+			(unsigned long long)mem_owner_total_donated(),
+			(unsigned long long)guest_pages);
+		abort();
+	}
+}
+
 static void check_nothing_leaked(void)
 {
 	for (u16 id = 1; id <= HYP_MAX_VMS; id++) {
@@ -163,7 +191,7 @@ static void check_nothing_leaked(void)
 		abort();
 	}
 	if (mem_owner_total_donated()) {
-		fprintf(stderr, "%llu bytes still donated\n",
+		fprintf(stderr, "%llu pages still donated\n",
 			(unsigned long long)mem_owner_total_donated());
 		abort();
 	}
@@ -221,6 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (int i = 1; i < 8; i++)
 				r.a[i] = arg(&in);
 			host_hvc_call(&r);
+			check_ownership();
 		}
 	}
 	check_nothing_leaked();
