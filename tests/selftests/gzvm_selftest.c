@@ -59,6 +59,7 @@ void test_psci(void);
 void test_idle(void);
 void test_imask(void);
 void test_protected(void);
+void test_ioctls(void);
 
 #define RAM_SIZE	(2UL << 20)
 #define CODE_GPA	GUEST_RAM_GPA
@@ -1279,6 +1280,7 @@ static const struct {
 	{ "idle", test_idle, true, "host CPU time of an idle 4-vCPU guest (10 s)" },
 	{ "imask", test_imask, true, "CNTV_CTL.IMASK set and cleared by the guest during a run" },
 	{ "protected", test_protected, true, "a protected VM's memory and registers against every host access path" },
+	{ "ioctls", test_ioctls, true, "random ioctls on /dev/gzvm, VM and vCPU fds from 4 threads, nothing leaked" },
 };
 
 int main(int argc, char **argv)
