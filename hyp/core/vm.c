@@ -79,15 +79,19 @@ int vm_create(u64 type, u16 *id)
 	if (!vm)
 		return GZVM_ERR_NO_MEMORY;
 
-	*vm = (struct vm){
-		.lock = vm->lock, .id = vm->id, .state = VM_ALIVE,
-		.s2_mm = {
-			.zalloc_pages = s2_alloc, .free_page = s2_free,
-			.virt_to_phys = pool_identity_v2p, .phys_to_virt = pool_identity_p2v,
-			.flush_range = s2_flush, .ctx = vm,
-		},
-		.cntvoff = arch_counter(),
+	/*
+	 * Reset all but the lock and the id.  Never rewrite the lock: other
+	 * CPUs may be waiting on it in vm_get() for this id, and a stale copy
+	 * written back would let two of them in at once.
+	 */
+	memset(&vm->state, 0, sizeof(*vm) - offsetof(struct vm, state));
+	vm->state = VM_ALIVE;
+	vm->s2_mm = (struct pgtable_mm_ops){
+		.zalloc_pages = s2_alloc, .free_page = s2_free,
+		.virt_to_phys = pool_identity_v2p, .phys_to_virt = pool_identity_p2v,
+		.flush_range = s2_flush, .ctx = vm,
 	};
+	vm->cntvoff = arch_counter();
 	vgic_init(&vm->vgic);
 	ret = pgt_init(&vm->s2, vm_ipa_bits, true, &vm->s2_mm);
 	if (ret) {
