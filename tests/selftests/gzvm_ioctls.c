@@ -132,6 +132,9 @@ static unsigned long argument(unsigned int *seed, unsigned long nr, uint64_t *bu
 				    (rnd(seed) % 4 ? 0 : field(seed) % SLOT_SIZE);
 	} else if (nr == GZVM_IRQFD || nr == GZVM_IOEVENTFD) {
 		((uint32_t *)buf)[rnd(seed) % 2 ? 0 : 4] = eventfd;
+	} else if (nr == GZVM_RUN) {
+		/* the driver refuses a run struct with padding or immediate_exit set */
+		memset(buf, 0, 64);
 	} else if (nr == GZVM_GET_ONE_REG || nr == GZVM_SET_ONE_REG) {
 		static const uint64_t regs[] = {
 			GZVM_REG_ARM64_PC, GZVM_REG_ARM64_PSTATE, GZVM_REG_ARM64_X(0),
@@ -187,11 +190,9 @@ static void count(long ret)
 		atomic_fetch_add(&errnos[errno], 1);
 }
 
-/* One step on fd i of the table, under the read lock. */
-static void step_on(unsigned int *seed, int i, uint64_t *buf, int eventfd)
+/* One step on fd (a VM's or a vCPU's): a vCPU fd it created, or -1. */
+static int step_on(unsigned int *seed, int fd, enum fd_kind kind, uint64_t *buf, int eventfd)
 {
-	int fd = table.fd[i], newfd = -1;
-	enum fd_kind kind = table.kind[i], newkind = FD_NONE;
 	unsigned int what = rnd(seed) % 16, pick = rnd(seed) % 8;
 	unsigned long nr;
 	long ret;
@@ -200,13 +201,10 @@ static void step_on(unsigned int *seed, int i, uint64_t *buf, int eventfd)
 		nr = kind == FD_VM ? PICK(seed, vm_ioctls) : PICK(seed, vcpu_ioctls);
 	else
 		nr = pick == 6 ? PICK(seed, gzvm_ioctls) : (unsigned long)rnd(seed);
+	if (kind == FD_VM && what < 2)
+		nr = GZVM_CREATE_VCPU;
 
-	if (kind == FD_VM && what < 2) {
-		ret = ioctl(fd, GZVM_CREATE_VCPU, rnd(seed) % 10);
-		count(ret);
-		newfd = ret;
-		newkind = FD_VCPU;
-	} else if (kind == FD_VCPU && what < 2) {
+	if (kind == FD_VCPU && what < 2) {
 		size_t len = (rnd(seed) % 3 + 1) * 4096;
 		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 			       rnd(seed) % 4 ? 0 : field(seed) & ~0xfffULL);
@@ -215,19 +213,14 @@ static void step_on(unsigned int *seed, int i, uint64_t *buf, int eventfd)
 			((volatile uint8_t *)p)[0] = (uint8_t)rnd(seed);
 			munmap(p, len);
 		}
-	} else {
-		ret = ioctl(fd, nr, argument(seed, nr, buf, eventfd));
-		count(ret);
-		if (ret == 0 && nr == GZVM_RUN)
-			atomic_fetch_add(&runs, 1);	/* the guest ran to an exit */
-		if (ret >= 0 && kind == FD_VM && nr == GZVM_CREATE_VCPU) {
-			newfd = ret;
-			newkind = FD_VCPU;
-		}
+		return -1;
 	}
-	pthread_rwlock_unlock(&table.lock);
-	if (newfd >= 0)
-		table_add(newfd, newkind);
+	ret = ioctl(fd, nr, nr == GZVM_CREATE_VCPU && what < 2 ? rnd(seed) % 10 :
+		    argument(seed, nr, buf, eventfd));
+	count(ret);
+	if (ret == 0 && nr == GZVM_RUN)
+		atomic_fetch_add(&runs, 1);	/* the guest ran to an exit */
+	return ret >= 0 && kind == FD_VM && nr == GZVM_CREATE_VCPU ? (int)ret : -1;
 }
 
 static void *worker(void *arg)
@@ -262,11 +255,15 @@ static void *worker(void *arg)
 			if (ret >= 0 && nr == GZVM_CREATE_VM)
 				table_add(ret, FD_VM);
 		} else {
+			int vcpu = -1;
+
+			/* the fd stays open (and ours) while the lock is held */
 			pthread_rwlock_rdlock(&table.lock);
-			if (table.kind[i] == FD_NONE)
-				pthread_rwlock_unlock(&table.lock);
-			else
-				step_on(&seed, i, buf, eventfd_fd);
+			if (table.kind[i] != FD_NONE)
+				vcpu = step_on(&seed, table.fd[i], table.kind[i], buf, eventfd_fd);
+			pthread_rwlock_unlock(&table.lock);
+			if (vcpu >= 0)
+				table_add(vcpu, FD_VCPU);
 		}
 	}
 	close(eventfd_fd);
