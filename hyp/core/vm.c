@@ -80,12 +80,13 @@ int vm_create(u64 type, u16 *id)
 		return GZVM_ERR_NO_MEMORY;
 
 	/*
-	 * Reset all but the lock and the id.  Never rewrite the lock: other
-	 * CPUs may be waiting on it in vm_get() for this id, and a stale copy
-	 * written back would let two of them in at once.
+	 * Reset all but the lock, the id and the state.  Never rewrite the
+	 * lock: other CPUs may be waiting on it in vm_get() for this id, and a
+	 * stale copy written back would let two of them in at once.  Never let
+	 * the state pass through VM_FREE: vms_lock is no longer held, and
+	 * another vm_create() would claim this VM too.
 	 */
-	memset(&vm->state, 0, sizeof(*vm) - offsetof(struct vm, state));
-	vm->state = VM_ALIVE;
+	memset(&vm->s2, 0, sizeof(*vm) - offsetof(struct vm, s2));
 	vm->s2_mm = (struct pgtable_mm_ops){
 		.zalloc_pages = s2_alloc, .free_page = s2_free,
 		.virt_to_phys = pool_identity_v2p, .phys_to_virt = pool_identity_p2v,

@@ -46,7 +46,7 @@ enum vm_state {
 };
 
 struct vm {
-	/* lock and id first: vm_create() resets everything from state on */
+	/* lock, id and state first: vm_create() resets everything after them */
 	spinlock_t lock;	/* slots, stage-2, vcpus[] */
 	u16 id;
 	enum vm_state state;
