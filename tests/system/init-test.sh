@@ -14,7 +14,9 @@
 #
 # Parameters come from the host kernel command line (dotted, so the kernel
 # ignores them): gzvmtest.mode=full|reboot, gzvmtest.cpus=N (expected
-# online CPUs), gzvmtest.hotplug=N (offline/online rounds per CPU).
+# online CPUs), gzvmtest.hotplug=N (offline/online rounds per CPU),
+# gzvmtest.selftests=a,b (a development run, GZVM_SELFTESTS of run.sh:
+# load gzvm.ko, run only those selftests, power off).
 
 ok() { echo "GZVM-TAP: ok - $1"; }
 nok() { echo "GZVM-TAP: not ok - $1 # $2"; }
@@ -49,6 +51,22 @@ echo 4 >/proc/sys/kernel/printk
 
 if [ "$MODE" = reboot ]; then
 	finish reboot
+fi
+
+# gzvmtest.selftests=a,b: only those selftests (tests/selftests), for development
+SELFTESTS=$(param selftests "")
+if [ -n "$SELFTESTS" ]; then
+	insmod /lib/gzvm/gzvm.ko
+	check "gzvm.ko loads" "insmod exit status $?" [ -c /dev/gzvm -o -f /sys/class/misc/gzvm/dev ]
+	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
+		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+	# shellcheck disable=SC2046 # one word per selftest
+	/lib/gzvm/gzvm_selftest $(echo "$SELFTESTS" | tr ',' ' ')
+	rc=$?
+	check "gzvm_selftest $SELFTESTS finished with no failure" "exit status $rc" [ $rc -eq 0 ]
+	bad=$(dmesg | grep -E 'Internal error|Oops|BUG:|Unable to handle|WARNING:|Call trace:' | head -n3)
+	check "no oops, BUG or WARNING in the host kernel log" "$(echo $bad)" [ -z "$bad" ]
+	finish poweroff
 fi
 
 # --- vmm (gzvm-run): Linux guests with 1 and 4 vCPUs ---

@@ -33,6 +33,8 @@
 #                        six boots take about 1250-1400 s on a 2-core
 #                        machine; the last boot ends within 1680 + 480 s,
 #                        so make check stays within ~42 minutes)
+#   GZVM_SELFTESTS="a b" a development run: each boot only loads gzvm.ko and
+#                        runs those selftests (gzvm_selftest -l lists them)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
 #   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args),
 #                        after pvm_key=<the selftests' payload key>
@@ -307,6 +309,7 @@ run_config() {
 		"see build/system/vmm.log" [ "$VMM_OK" = 1 ]	# vmm
 
 	local append="gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS"
+	[[ -n ${GZVM_SELFTESTS:-} ]] && append+=" gzvmtest.selftests=${GZVM_SELFTESTS// /,}"
 	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
 	# vmm firmware, in the main configuration only: U-Boot and EDK2 on kvm;
 	# on gzvm (minutes each) U-Boot, and EDK2 only in the deep run
