@@ -122,7 +122,8 @@ bool mem_owner_is_host(u64 pa, u64 size)
 	return ok;
 }
 
-int mem_owner_pin_host(u64 pa, u64 size)
+/* Pin [first, last] for the hypervisor; `alone`: no page pinned or lent yet. */
+static int pin_host(u64 pa, u64 size, bool alone)
 {
 	u64 first, last;
 	int ret = GZVM_ERR_INVALID_ARGS;
@@ -133,7 +134,9 @@ int mem_owner_pin_host(u64 pa, u64 size)
 	if (span_owned_by(first, last, PAGE_OWNER_HOST)) {
 		ret = GZVM_OK;
 		for_each_page(p, first, last) {
-			if (word_pins(*word_of(p)) == PIN_MAX)
+			u32 w = *word_of(p);
+
+			if (word_pins(w) == PIN_MAX || (alone && (word_pins(w) || word_lends(w))))
 				ret = GZVM_ERR_BUSY;
 		}
 	}
@@ -143,6 +146,16 @@ int mem_owner_pin_host(u64 pa, u64 size)
 	}
 	spin_unlock(&owners.lock);
 	return ret;
+}
+
+int mem_owner_pin_host(u64 pa, u64 size)
+{
+	return pin_host(pa, size, false);
+}
+
+int mem_owner_pin_host_alone(u64 pa, u64 size)
+{
+	return pin_host(pa, size, true);
 }
 
 void mem_owner_unpin_host(u64 pa, u64 size)

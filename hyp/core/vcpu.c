@@ -61,9 +61,9 @@ s64 hvc_create_vcpu(struct smccc_regs *r)
 
 	if (!vm)
 		return ret;
-	/* the run area: host RAM, pinned for the vCPU's life */
+	/* the run area: host RAM, this vCPU's alone, pinned for its life */
 	if (vm->vcpus[id] || !IS_ALIGNED(run_pa, PAGE_SZ) ||
-	    mem_owner_pin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ))
+	    mem_owner_pin_host_alone(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ))
 		goto out;
 	vcpu = pool_zalloc_pages(&hyp_pool, 1);
 	if (!vcpu) {

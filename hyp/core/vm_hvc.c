@@ -218,7 +218,7 @@ s64 hvc_enable_cap(struct smccc_regs *r)
 	case GZVM_CAP_BLOCK_BASED_DEMAND_PAGING:
 		/* x3 = block size, x4 = PA of the 512-entry PFN buffer, kept until destroy */
 		if (r->a[3] != GZVM_BLOCK_DEMAND_PAGE_SIZE || !IS_ALIGNED(r->a[4], PAGE_SZ) ||
-		    vm->block_buf_pa || mem_owner_pin_host(r->a[4], PAGE_SZ))
+		    vm->block_buf_pa || mem_owner_pin_host_alone(r->a[4], PAGE_SZ))
 			ret = GZVM_ERR_INVALID_ARGS;
 		else
 			vm->block_buf_pa = r->a[4];

@@ -400,6 +400,20 @@ static void test_vcpu_create_destroy(void **state)
 	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, tuple, ram_pa(RUN_AREA), 0, 0, 0)), GZVM_OK);
 	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA)), 1);
 	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA + PG)), 1);
+	/* a run area is one vCPU's alone: not another's, not a PFN buffer, not lent */
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 1), ram_pa(RUN_AREA),
+				     0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 1),
+				     ram_pa(RUN_AREA + PG), 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_BLOCK_BASED_DEMAND_PAGING,
+				     GZVM_BLOCK_DEMAND_PAGE_SIZE, ram_pa(RUN_AREA + PG), 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA + PG)), 1);
+	assert_int_equal(mem_owner_lend(ram_pa(RUN_AREA + 3 * PG)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, GZVM_VCPU_TUPLE(vm, 1),
+				     ram_pa(RUN_AREA + 2 * PG), 0, 0, 0)), GZVM_ERR_INVALID_ARGS);
+	mem_owner_unlend(ram_pa(RUN_AREA + 3 * PG));
+	assert_int_equal(mem_owner_pin_count(ram_pa(RUN_AREA + 2 * PG)), 0);
 	/* twice the same id; id 8; a run area in the carve-out, unaligned, outside RAM */
 	assert_int_equal(status(call(GZVM_FN_CREATE_VCPU, tuple, ram_pa(RUN_AREA + 4 * PG), 0, 0, 0)),
 			 GZVM_ERR_INVALID_ARGS);

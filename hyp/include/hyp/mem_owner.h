@@ -49,6 +49,16 @@ bool mem_owner_is_host(u64 pa, u64 size);
 int mem_owner_pin_host(u64 pa, u64 size);
 void mem_owner_unpin_host(u64 pa, u64 size);
 
+/*
+ * The same for memory the hypervisor keeps for an object's whole life (a
+ * vCPU's run area, a VM's PFN buffer): when it is pinned, no page of it may
+ * be pinned for anything else or mapped into a guest, so that another
+ * vCPU's exits or a guest's stores cannot overwrite it (GZVM_ERR_BUSY).
+ * Mapping it into a non-protected guest later stays possible: that is the
+ * host handing out its own memory.  Released with mem_owner_unpin_host().
+ */
+int mem_owner_pin_host_alone(u64 pa, u64 size);
+
 /* Lend one host page to a non-protected guest (counted).  0 or GZVM_ERR_*. */
 int mem_owner_lend(u64 pa);
 void mem_owner_unlend(u64 pa);
