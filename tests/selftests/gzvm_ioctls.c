@@ -37,13 +37,11 @@
 
 #include "lib/gzvm_util.h"
 
-extern const char guest_done_start[], guest_done_end[];
 
 #define THREADS		4
 #define MAX_FDS		24
 #define SLOT_SIZE	(2UL << 20)
 #define NR_BACKING	4
-#define DEBUGFS		"/sys/kernel/debug/gzvm"
 #define ARG_BUF_SIZE	8192	/* >= sizeof(struct gzvm_vcpu_run) */
 _Static_assert(sizeof(struct gzvm_vcpu_run) <= ARG_BUF_SIZE, "RUN copies the run struct out");
 
@@ -286,26 +284,6 @@ static void *kicker(void *arg)
 	return NULL;
 }
 
-static void fresh_vm_runs(void)
-{
-	struct gzvm_vm vm;
-	struct gzvm_vcpu vcpu;
-	const char *why = "set-up failed";
-	int cmd = -1;
-
-	if (!gzvm_vm_create(&vm)) {
-		if (gzvm_vm_add_mem(&vm, 0, GUEST_RAM_GPA, SLOT_SIZE) &&
-		    !gzvm_vm_load(&vm, GUEST_RAM_GPA, guest_done_start, guest_done_end) &&
-		    !gzvm_vcpu_create(&vm, 0, &vcpu, GUEST_RAM_GPA)) {
-			cmd = gzvm_run_ucall(&vcpu, &why);
-			gzvm_vcpu_close(&vcpu);
-		}
-		gzvm_vm_destroy(&vm);
-	}
-	gzvm_tap_check(cmd == UCALL_DONE, "ioctls: afterwards a fresh VM still runs its guest to DONE",
-		       "%s", why);
-}
-
 static void report_errnos(void)
 {
 	char line[512];
@@ -325,16 +303,15 @@ static void report_errnos(void)
 void test_ioctls(void)
 {
 	long seed = gzvm_env_long("GZVM_SELFTEST_SEED", (long)time(NULL));
-	long pool = gzvm_read_long(DEBUGFS "/hyp_pool_used");
-	long lent = gzvm_read_long(DEBUGFS "/hyp_lent_mem");
-	long donated = gzvm_read_long(DEBUGFS "/hyp_donated_mem");
 	long vmlck = gzvm_status_kb("VmLck");
 	pthread_t threads[THREADS], kick;
 	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART: RUN returns EINTR */
+	struct gzvm_hyp_counters hyp;
 	double t0 = gzvm_now();
 	int open_fds = 0;
-
 	pthread_rwlockattr_t attr;
+
+	gzvm_hyp_counters(&hyp);
 
 	/* glibc prefers readers by default: with 4 threads reading, a close could wait forever */
 	pthread_rwlockattr_init(&attr);
@@ -377,15 +354,8 @@ void test_ioctls(void)
 	gzvm_tap_check(atomic_load(&ioctls) > 0 && atomic_load(&successes) > 0,
 		       "ioctls: the random ioctls ran, and some succeeded", "%ld ioctls, %ld succeeded",
 		       atomic_load(&ioctls), atomic_load(&successes));
-	gzvm_tap_check(pool >= 0 && gzvm_read_long(DEBUGFS "/hyp_pool_used") == pool &&
-		       gzvm_read_long(DEBUGFS "/hyp_lent_mem") == lent &&
-		       gzvm_read_long(DEBUGFS "/hyp_donated_mem") == donated,
-		       "ioctls: the hypervisor's pool, lent and donated memory back to the start",
-		       "pool %ld -> %ld, lent %ld -> %ld, donated %ld -> %ld", pool,
-		       gzvm_read_long(DEBUGFS "/hyp_pool_used"), lent,
-		       gzvm_read_long(DEBUGFS "/hyp_lent_mem"), donated,
-		       gzvm_read_long(DEBUGFS "/hyp_donated_mem"));
+	gzvm_check_hyp_counters("ioctls", &hyp);
 	gzvm_tap_check(gzvm_status_kb("VmLck") == vmlck, "ioctls: the VMM's locked memory back to the start",
 		       "VmLck %ld -> %ld kB", vmlck, gzvm_status_kb("VmLck"));
-	fresh_vm_runs();
+	gzvm_check_fresh_vm("ioctls");
 }

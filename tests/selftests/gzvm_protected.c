@@ -52,7 +52,6 @@ GUEST_DECLARE(peek);
 #define SECRET		0x5ec7e75ec7e75ec7ULL
 #define OTHER_GPA	0x90000000ULL	/* where a second VM maps the same memory */
 #define HOSTTEST_KO	"/lib/gzvm/gzvm_hosttest.ko"
-#define DEBUGFS		"/sys/kernel/debug/gzvm"
 
 struct victim {
 	bool protected;
@@ -438,7 +437,10 @@ static const char *all_zero(const void *ram)
 
 static long donated_bytes(void)
 {
-	return gzvm_read_long(DEBUGFS "/hyp_donated_mem");
+	struct gzvm_hyp_counters c;
+
+	gzvm_hyp_counters(&c);
+	return c.donated;
 }
 
 static void round_trip(bool protect)
@@ -575,13 +577,11 @@ static void mmio_guard(void)
 
 void test_protected(void)
 {
-	long pool = gzvm_read_long(DEBUGFS "/hyp_pool_used");
-	long lent = gzvm_read_long(DEBUGFS "/hyp_lent_mem");
 	long vmlck = gzvm_status_kb("VmLck");
-	long pool2, lent2, donated2, vmlck2;
-
+	struct gzvm_hyp_counters hyp;
 	const char *why = load_payload(&secret_payload, "secret");
 
+	gzvm_hyp_counters(&hyp);
 	if (!why)
 		why = load_payload(&guard_payload, "guard");
 	if (why) {
@@ -594,14 +594,7 @@ void test_protected(void)
 	refused("unsigned", -1, true);
 	killed_vmm();
 	mmio_guard();
-	pool2 = gzvm_read_long(DEBUGFS "/hyp_pool_used");
-	lent2 = gzvm_read_long(DEBUGFS "/hyp_lent_mem");
-	donated2 = donated_bytes();
-	vmlck2 = gzvm_status_kb("VmLck");
-	gzvm_info("protected: pool %ld -> %ld, lent %ld -> %ld, donated -> %ld bytes, VmLck %ld -> %ld kB",
-		  pool, pool2, lent, lent2, donated2, vmlck, vmlck2);
-	gzvm_tap_check(pool >= 0 && pool2 == pool && lent2 == lent && donated2 == 0 && vmlck2 == vmlck,
-		       "protected: the hypervisor's pool, lent and donated memory and the VMM's VmLck back to the start",
-		       "pool %ld -> %ld, lent %ld -> %ld, donated %ld, VmLck %ld -> %ld kB", pool, pool2,
-		       lent, lent2, donated2, vmlck, vmlck2);
+	gzvm_check_hyp_counters("protected", &hyp);
+	gzvm_tap_check(gzvm_status_kb("VmLck") == vmlck, "protected: the VMM's locked memory back to the start",
+		       "VmLck %ld -> %ld kB", vmlck, gzvm_status_kb("VmLck"));
 }

@@ -645,6 +645,53 @@ long gzvm_vmstat(const char *field)
 	return field_of("/proc/vmstat", field);
 }
 
+#define HYP_DEBUGFS	"/sys/kernel/debug/gzvm"
+
+void gzvm_hyp_counters(struct gzvm_hyp_counters *c)
+{
+	c->pool_used = gzvm_read_long(HYP_DEBUGFS "/hyp_pool_used");
+	c->lent = gzvm_read_long(HYP_DEBUGFS "/hyp_lent_mem");
+	c->donated = gzvm_read_long(HYP_DEBUGFS "/hyp_donated_mem");
+}
+
+bool gzvm_check_hyp_counters(const char *test, const struct gzvm_hyp_counters *a)
+{
+	struct gzvm_hyp_counters b;
+
+	gzvm_hyp_counters(&b);
+	gzvm_info("%s: hypervisor pool %ld -> %ld, lent %ld -> %ld, donated %ld -> %ld bytes", test,
+		  a->pool_used, b.pool_used, a->lent, b.lent, a->donated, b.donated);
+	return gzvm_tap_check(a->pool_used >= 0 && b.pool_used == a->pool_used && b.lent == a->lent &&
+			      b.donated == a->donated,
+			      gzvm_fmt("%s: the hypervisor's pool, lent and donated memory back to the start",
+				       test),
+			      "pool %ld -> %ld, lent %ld -> %ld, donated %ld -> %ld", a->pool_used,
+			      b.pool_used, a->lent, b.lent, a->donated, b.donated);
+}
+
+GUEST_DECLARE(done);
+
+bool gzvm_check_fresh_vm(const char *test)
+{
+	struct gzvm_vm vm;
+	struct gzvm_vcpu vcpu;
+	const char *why = "set-up failed";
+	int cmd = -1;
+
+	if (!gzvm_vm_create(&vm)) {
+		if (gzvm_vm_add_mem(&vm, 0, GUEST_RAM_GPA, 64 * 1024) &&
+		    !GUEST_LOAD(&vm, GUEST_RAM_GPA, done) &&
+		    !gzvm_vcpu_create(&vm, 0, &vcpu, GUEST_RAM_GPA)) {
+			cmd = gzvm_run_ucall(&vcpu, &why);
+			gzvm_vcpu_close(&vcpu);
+		}
+		gzvm_vm_destroy(&vm);
+	}
+	return gzvm_tap_check(cmd == UCALL_DONE,
+			      gzvm_fmt("%s: afterwards a fresh VM still runs its guest to DONE", test),
+			      "%s", why);
+}
+
 long gzvm_read_long(const char *path)
 {
 	long v = -1;

@@ -167,6 +167,16 @@ long gzvm_vmstat(const char *field);		/* /proc/vmstat */
 long gzvm_read_long(const char *path);		/* a number from a file, -1 on error */
 int gzvm_write_str(const char *path, const char *s);
 
+/* The hypervisor's global counters in bytes (debugfs gzvm/hyp_*), -1 if unreadable. */
+struct gzvm_hyp_counters {
+	long pool_used, lent, donated;
+};
+void gzvm_hyp_counters(struct gzvm_hyp_counters *c);
+/* One TAP check "<test>: the hypervisor's pool, lent and donated memory back to the start". */
+bool gzvm_check_hyp_counters(const char *test, const struct gzvm_hyp_counters *before);
+/* One TAP check "<test>: afterwards a fresh VM still runs its guest to DONE". */
+bool gzvm_check_fresh_vm(const char *test);
+
 /* ---- environment ---- */
 /* GZVM_SELFTEST_DEEP=1: larger iteration counts */
 bool gzvm_deep(void);
