@@ -127,12 +127,12 @@ static void check_carveout_page(phys_addr_t pa, const char *name)
 			 &pa);
 		return;
 	}
-	pr_info("gzvm_hosttest: %pa mapped with %s at %px\n", &pa, how, va);
+	pr_info("gzvm_hosttest: %pa mapped with %s\n", &pa, how);
 	ret = copy_from_kernel_nofault(&val, va, sizeof(val));
 	if (ret == -EFAULT)
 		tap_ok(name);
 	else
-		tap_fail(name, "%s of %pa: copy_from_kernel_nofault returned %ld (value 0x%llx), expected -EFAULT",
+		tap_fail(name, "%s of %pa: nofault read returned %ld (value 0x%llx), not -EFAULT",
 			 how, &pa, ret, val);
 	if (io)
 		iounmap(io);
