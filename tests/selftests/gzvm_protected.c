@@ -43,6 +43,13 @@
 #include "gzvm_util.h"
 
 void test_protected(void);
+/*
+ * For other tests: start a protected VM that wrote the secret to its 4
+ * pages (their physical addresses in pas[0..*n)); NULL or why not.
+ */
+const char *protected_victim_start(uint64_t *pas, int max, int *n);
+/* Close it; *still_donated: the host kernel could not read it just before. NULL: its RAM reads zero. */
+const char *protected_victim_stop(bool *still_donated);
 
 GUEST_DECLARE(peek);
 
@@ -597,4 +604,48 @@ void test_protected(void)
 	gzvm_check_hyp_counters("protected", &hyp);
 	gzvm_tap_check(gzvm_status_kb("VmLck") == vmlck, "protected: the VMM's locked memory back to the start",
 		       "VmLck %ld -> %ld kB", vmlck, gzvm_status_kb("VmLck"));
+}
+
+/* ---- for other tests (hvcfuzz): a protected VM holding the secret ---- */
+
+static struct victim lent_victim;
+
+const char *protected_victim_start(uint64_t *pas, int max, int *n)
+{
+	struct victim *v = &lent_victim;
+	const char *why = secret_payload.len ? NULL : load_payload(&secret_payload, "secret");
+
+	*n = 0;
+	if (why)
+		return why;
+	*v = (struct victim){ .protected = true, .label = "other test's", .flip = -1 };
+	if (!victim_map(v))
+		return "mmap of its RAM failed";
+	why = victim_run(v);
+	for (int i = 0; !why && i < SECRET_PAGES && *n < max; i++) {
+		uint64_t pa = phys_addr_of((volatile char *)v->secret + i * 4096L);
+
+		if (pa)
+			pas[(*n)++] = pa;
+	}
+	if (!why && !*n)
+		why = "no physical address in /proc/self/pagemap";
+	if (why) {
+		victim_close(v);
+		gzvm_mem_unmap(v->ram, SLOT_SIZE);
+	}
+	return why;
+}
+
+const char *protected_victim_stop(bool *still_donated)
+{
+	struct victim *v = &lent_victim;
+	uint64_t pa = phys_addr_of(v->secret), val = 0;
+	const char *why = "no physical address in /proc/self/pagemap";
+
+	*still_donated = pa && kernel_peek(pa, &val, &why) == 2;
+	victim_close(v);
+	why = all_zero(v->ram);
+	gzvm_mem_unmap(v->ram, SLOT_SIZE);
+	return why;
 }

@@ -60,6 +60,7 @@ void test_idle(void);
 void test_imask(void);
 void test_protected(void);
 void test_ioctls(void);
+void test_hvcfuzz(void);
 
 #define RAM_SIZE	(2UL << 20)
 #define CODE_GPA	GUEST_RAM_GPA
@@ -1089,6 +1090,7 @@ static long pcp_free_kb(void)
 
 static void snap(struct snapshot *s)
 {
+	struct gzvm_hyp_counters hyp;
 	const char *why;
 
 	sync();
@@ -1102,8 +1104,9 @@ static void snap(struct snapshot *s)
 	s->vmlck_kb = gzvm_status_kb("VmLck");
 	s->pins = pins_outstanding();
 	/* the whole hypervisor (GET_STATISTICS of VM 0), if the driver shows it */
-	s->pool_used = gzvm_read_long("/sys/kernel/debug/gzvm/hyp_pool_used");
-	s->lent = gzvm_read_long("/sys/kernel/debug/gzvm/hyp_lent_mem");
+	gzvm_hyp_counters(&hyp);
+	s->pool_used = hyp.pool_used;
+	s->lent = hyp.lent;
 }
 
 /* free memory (MemFree + per-CPU lists) may still move by slab caches and the like */
@@ -1281,6 +1284,7 @@ static const struct {
 	{ "imask", test_imask, true, "CNTV_CTL.IMASK set and cleared by the guest during a run" },
 	{ "protected", test_protected, true, "a protected VM's memory and registers against every host access path" },
 	{ "ioctls", test_ioctls, true, "random ioctls on /dev/gzvm, VM and vCPU fds from 4 threads, nothing leaked" },
+	{ "hvcfuzz", test_hvcfuzz, true, "random host hypercalls from a kernel module while guests run" },
 };
 
 int main(int argc, char **argv)

@@ -241,9 +241,9 @@ make_initrd() {
 	[[ -n ${INITRD[$tag]:-} ]] && return 0
 	if "$ROOT/tools/build-kmod.sh" "$ROOT/tests/system/modules/hosttest" "$tag" \
 		"$WORK/$tag" >"$WORK/kmod-$tag.log" 2>&1; then
-		ko=("$WORK/$tag/gzvm_hosttest.ko")
+		ko=("$WORK/$tag/gzvm_hosttest.ko" "$WORK/$tag/gzvm_hvcfuzz.ko")
 	else
-		echo "system: building gzvm_hosttest.ko for $tag failed:" >&2
+		echo "system: building gzvm_hosttest.ko and gzvm_hvcfuzz.ko for $tag failed:" >&2
 		cat "$WORK/kmod-$tag.log" >&2
 	fi
 	DRIVER_OK[$tag]=0
