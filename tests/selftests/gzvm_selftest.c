@@ -60,6 +60,7 @@ void test_idle(void);
 void test_imask(void);
 void test_protected(void);
 void test_ioctls(void);
+void test_randguest(void);
 void test_hvcfuzz(void);
 
 #define RAM_SIZE	(2UL << 20)
@@ -1284,6 +1285,7 @@ static const struct {
 	{ "imask", test_imask, true, "CNTV_CTL.IMASK set and cleared by the guest during a run" },
 	{ "protected", test_protected, true, "a protected VM's memory and registers against every host access path" },
 	{ "ioctls", test_ioctls, true, "random ioctls on /dev/gzvm, VM and vCPU fds from 4 threads, nothing leaked" },
+	{ "randguest", test_randguest, true, "guests executing random instruction sequences beside a checksumming guest" },
 	{ "hvcfuzz", test_hvcfuzz, true, "random host hypercalls from a kernel module while guests run" },
 };
 
