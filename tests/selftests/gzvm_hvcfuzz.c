@@ -3,8 +3,8 @@
  * hvcfuzz (issue 9): random host hypercalls from inside the host kernel
  * while a guest runs beside them.
  *
- * A victim VM with 2 vCPUs runs the spin_ucall guest (a counter in its RAM,
- * one MMIO exit per round, checked) in two threads, while
+ * A victim VM (lib/gzvm_victim.c: 2 vCPUs checksumming and rewriting
+ * their memory, every iteration checked) runs in two threads, while
  * gzvm_hvcfuzz.ko (tests/system/modules/hosttest) issues random
  * hypercalls from one kernel thread per CPU during its init: random ids and
  * registers, VMs and vCPUs of its own, physical addresses in the carve-out,
@@ -17,8 +17,8 @@
  * closed.
  *
  * Passes when the module ran every call with no violation of its oracles
- * (see the module), the victim's vCPUs made progress and their counters
- * are exact, the hypervisor's counters and the VMM's locked memory are
+ * (see the module), the victim's vCPUs made progress and passed every
+ * iteration, the hypervisor's counters and the VMM's locked memory are
  * back, and a fresh VM runs.  GZVM_SELFTEST_HVCS sets the number of calls
  * (200000; 2000000 with GZVM_SELFTEST_DEEP=1), GZVM_SELFTEST_SEED the seed.
  */
@@ -35,52 +35,16 @@
 #include <unistd.h>
 
 #include "gzvm_util.h"
+#include "gzvm_victim.h"
 
 void test_hvcfuzz(void);
 /* gzvm_protected.c */
 const char *protected_victim_start(uint64_t *pas, int max, int *n);
 const char *protected_victim_stop(bool *still_donated);
 
-GUEST_DECLARE(spin_ucall);
-
 #define FUZZ_KO		"/lib/gzvm/gzvm_hvcfuzz.ko"
 #define FUZZ_PARAMS	"/sys/module/gzvm_hvcfuzz/parameters/"
-#define VICTIM_VCPUS	2
-#define VICTIM_RAM	(64 * 1024)
-#define COUNTER_GPA	(GUEST_RAM_GPA + 0x8000)
 
-struct victim_vcpu {
-	struct gzvm_vcpu vcpu;
-	long rounds;
-	char why[256];
-};
-
-static atomic_bool stop_victim;
-
-/* One spin_ucall round per MMIO exit until told to stop: the exit carries the round number. */
-static void *victim_thread(void *arg)
-{
-	struct victim_vcpu *v = arg;
-	struct gzvm_vcpu_run *run = v->vcpu.run;
-	const char *why;
-
-	while (!atomic_load(&stop_victim)) {
-		uint64_t d;
-
-		if (!gzvm_expect_exit(&v->vcpu, GZVM_EXIT_MMIO, &why)) {
-			snprintf(v->why, sizeof(v->why), "round %ld: %s", v->rounds + 1, why);
-			return NULL;
-		}
-		memcpy(&d, run->mmio.data, sizeof(d));
-		if (run->mmio.phys_addr != UCALL_ADDR + 8 || d != (uint64_t)v->rounds + 1) {
-			snprintf(v->why, sizeof(v->why), "round %ld: %s", v->rounds + 1,
-				 gzvm_exit_str(&v->vcpu));
-			return NULL;
-		}
-		v->rounds++;
-	}
-	return NULL;
-}
 
 /* The carve-out from /proc/device-tree/reserved-memory/gzvm*: reg is 2+2 big-endian cells. */
 static void carveout(uint64_t *base, uint64_t *size)
@@ -165,81 +129,56 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 		gzvm_info("hvcfuzz: delete_module(gzvm_hvcfuzz): %s", strerror(errno));
 }
 
-static bool victim_start(struct gzvm_vm *vm, struct victim_vcpu *v, pthread_t *th)
-{
-	int r = gzvm_vm_create(vm);
+struct heartbeat {
+	struct gzvm_victim *vi;
+	atomic_bool stop;
+};
 
-	if (r || !gzvm_vm_add_mem(vm, 0, GUEST_RAM_GPA, VICTIM_RAM) ||
-	    GUEST_LOAD(vm, GUEST_RAM_GPA, spin_ucall)) {
-		gzvm_tap_fail("hvcfuzz: the victim VM is set up", "%s", strerror(r ? -r : errno));
-		if (!r)
-			gzvm_vm_destroy(vm);
-		return false;
+/* While the module runs (in finit_module), a sign of life every 30 s for the stall watchdog. */
+static void *heartbeat(void *arg)
+{
+	struct heartbeat *hb = arg;
+	double t0 = gzvm_now();
+
+	for (int t = 1; !atomic_load(&hb->stop); ) {
+		usleep(100000);
+		if (gzvm_now() - t0 < t * 30.0)
+			continue;
+		gzvm_info("hvcfuzz: fuzzing for %d s, the victim at %llu iterations", t++ * 30,
+			  (unsigned long long)gzvm_victim_iterations(hb->vi));
 	}
-	for (int j = 0; j < VICTIM_VCPUS; j++) {
-		r = gzvm_vcpu_create(vm, j, &v[j].vcpu, GUEST_RAM_GPA);
-		if (!r)
-			r = gzvm_set_reg(&v[j].vcpu, REG_X(1), UINT64_MAX);
-		if (!r)
-			r = gzvm_set_reg(&v[j].vcpu, REG_X(2), COUNTER_GPA + (uint64_t)j * 64);
-		if (r) {
-			gzvm_tap_fail("hvcfuzz: the victim VM is set up", "vCPU %d: %s", j, strerror(-r));
-			for (int k = 0; k <= j; k++)
-				gzvm_vcpu_close(&v[k].vcpu);
-			gzvm_vm_destroy(vm);
-			return false;
-		}
-	}
-	atomic_store(&stop_victim, false);
-	for (int j = 0; j < VICTIM_VCPUS; j++)
-		pthread_create(&th[j], NULL, victim_thread, &v[j]);
-	return true;
+	return NULL;
 }
 
-/* Stop the victim's threads and check what its guest counted. */
-static void victim_check(struct gzvm_vm *vm, struct victim_vcpu *v, pthread_t *th,
-			 const long *rounds_before)
+/* The victim's end: it ran during the fuzz and passed every iteration. */
+static void victim_check(struct gzvm_victim *vi, uint64_t before)
 {
-	char why[300] = "";
+	const char *why = gzvm_victim_stop(vi);
+	uint64_t after = gzvm_victim_iterations(vi);
 
-	atomic_store(&stop_victim, true);
-	for (int j = 0; j < VICTIM_VCPUS; j++)
-		pthread_join(th[j], NULL);
-	for (int j = 0; j < VICTIM_VCPUS && !why[0]; j++) {
-		uint64_t *ctr = gzvm_gpa_to_hva(vm, COUNTER_GPA + (uint64_t)j * 64);
-
-		if (v[j].why[0])
-			snprintf(why, sizeof(why), "vCPU %d: %s", j, v[j].why);
-		else if (*ctr != (uint64_t)v[j].rounds)
-			snprintf(why, sizeof(why), "vCPU %d: guest counter %llu, %ld rounds seen", j,
-				 (unsigned long long)*ctr, v[j].rounds);
-		else if (v[j].rounds <= rounds_before[j])
-			snprintf(why, sizeof(why), "vCPU %d: no round during the fuzz (%ld)", j,
-				 v[j].rounds);
-	}
-	gzvm_info("hvcfuzz: victim rounds: vCPU 0 %ld (%ld during the fuzz), vCPU 1 %ld (%ld)",
-		  v[0].rounds, v[0].rounds - rounds_before[0], v[1].rounds,
-		  v[1].rounds - rounds_before[1]);
-	gzvm_tap_check(!why[0],
-		       "hvcfuzz: the victim VM's 2 vCPUs ran throughout, every exit and counter exact",
+	if (!why && after <= before)
+		why = gzvm_fmt("no iteration during the fuzz (%llu)", (unsigned long long)after);
+	gzvm_info("hvcfuzz: victim VM %d: %llu iterations (%llu during the fuzz)", vi->vm_id,
+		  (unsigned long long)after, (unsigned long long)(after - before));
+	gzvm_tap_check(!why,
+		       "hvcfuzz: the victim VM's 2 vCPUs ran throughout and passed every iteration, their memory exact",
 		       "%s", why);
-	for (int j = 0; j < VICTIM_VCPUS; j++)
-		gzvm_vcpu_close(&v[j].vcpu);
-	gzvm_vm_destroy(vm);
+	gzvm_victim_destroy(vi);
 }
 
 void test_hvcfuzz(void)
 {
 	long calls = gzvm_env_long("GZVM_SELFTEST_HVCS", gzvm_deep() ? 2000000 : 200000);
 	long seed = gzvm_env_long("GZVM_SELFTEST_SEED", (long)time(NULL));
-	long vmlck = gzvm_status_kb("VmLck"), before[VICTIM_VCPUS];
-	struct victim_vcpu v[VICTIM_VCPUS] = { 0 };
+	long vmlck = gzvm_status_kb("VmLck");
+	struct gzvm_victim vi = { 0 };
+	struct heartbeat hb = { .vi = &vi };
+	pthread_t hb_thread;
+	bool hb_running;
 	struct gzvm_hyp_counters hyp;
 	struct fuzz_result r;
-	pthread_t th[VICTIM_VCPUS];
-	struct gzvm_vm vm;
-	uint64_t pas[4];
-	int npas = 0;
+	uint64_t pas[4], before;
+	int npas = 0, err;
 	bool donated = false;
 	const char *why;
 	double t0;
@@ -248,24 +187,30 @@ void test_hvcfuzz(void)
 	why = protected_victim_start(pas, 4, &npas);
 	if (!gzvm_tap_check(!why, "hvcfuzz: a protected VM wrote its secret beside the fuzz", "%s", why))
 		return;
-	if (!victim_start(&vm, v, th)) {
+	err = gzvm_victim_start(&vi, (uint64_t)seed, 0);
+	if (err) {
+		gzvm_tap_fail("hvcfuzz: the victim VM is set up", "%s", strerror(-err));
+		gzvm_victim_destroy(&vi);
 		protected_victim_stop(&donated);
 		return;
 	}
 	usleep(100000);
-	for (int j = 0; j < VICTIM_VCPUS; j++)
-		before[j] = v[j].rounds;
+	before = gzvm_victim_iterations(&vi);
 	t0 = gzvm_now();
+	hb_running = !pthread_create(&hb_thread, NULL, heartbeat, &hb);
 	run_module(calls, seed, pas, npas, &r);
+	atomic_store(&hb.stop, true);
+	if (hb_running)
+		pthread_join(hb_thread, NULL);
 	if (!gzvm_tap_check(!r.why, "hvcfuzz: gzvm_hvcfuzz.ko loads and runs", "%s", r.why)) {
-		victim_check(&vm, v, th, before);
+		victim_check(&vi, before);
 		protected_victim_stop(&donated);
 		return;
 	}
 	gzvm_info("hvcfuzz: seed %ld (GZVM_SELFTEST_SEED to replay): %ld hypercalls fuzzed in %.1f s, %ld succeeded, %ld RUNs entered, %ld VMs created, %ld arguments a page a protected guest held",
 		  seed, r.issued, gzvm_now() - t0, r.succeeded, r.entered, r.created, r.guest_named);
 	gzvm_info("hvcfuzz: per function number (ok/issued; %d: other ids): %s", 20, r.per_fn);
-	victim_check(&vm, v, th, before);
+	victim_check(&vi, before);
 	why = protected_victim_stop(&donated);
 	gzvm_tap_check(donated, "hvcfuzz: the protected VM's pages were still unreadable to the host kernel after the fuzz",
 		       "a kernel module read its first secret page");

@@ -3,7 +3,7 @@
  * randguest: guests executing random instruction sequences (issue 9, a
  * syzkaller-SYZOS-like guest).
  *
- * A victim VM (2 vCPUs, one thread each) checksums a read-only region the
+ * A victim VM (lib/gzvm_victim.c: 2 vCPUs, one thread each) checksums a read-only region the
  * host filled and rewrites and verifies a per-vCPU pattern in its RAM, one
  * SYNC ucall per iteration, for the whole test.  Beside it, N rounds each
  * build a VM (one or two memslots, sometimes a vGIC, 1 or 2 vCPUs) whose
@@ -48,279 +48,8 @@
 #include <unistd.h>
 
 #include "gzvm_util.h"
+#include "gzvm_victim.h"
 #include "../guest_abi.h"
-
-#define DEBUGFS		"/sys/kernel/debug/gzvm"
-
-/* ---- the victim ------------------------------------------------------------- */
-
-/*
- * x1 = base of the read-only region, x2 = its words, x3 = base of this
- * vCPU's pattern region, x4 = its words, x5 = seed, x9 = the expected
- * checksum of the read-only region, x6 = stop (the host sets it at a
- * SYNC).  Iteration x7: checksum (x12 = (x12 ror 63) ^ word) and compare,
- * write seed + (x7 << 32) + address into every pattern word, read it all
- * back; SYNC (x7, x12).  FAIL: x20 = 1 (checksum, x12) or 2 (pattern: x10
- * = address, x13 = read, x15 = expected).  DONE when x6 != 0.
- */
-__asm__(
-"	.section .rodata.guest_rgvictim, \"a\"\n"
-"	.balign	2048\n"
-"	.global	guest_rgvictim_start\n"
-"guest_rgvictim_start:\n"
-"	mov	x7, #0\n"
-"1:	add	x7, x7, #1\n"
-"	mov	x10, x1\n"
-"	mov	x11, x2\n"
-"	mov	x12, #0\n"
-"2:	ldr	x13, [x10], #8\n"
-"	eor	x12, x13, x12, ror #63\n"
-"	subs	x11, x11, #1\n"
-"	b.ne	2b\n"
-"	cmp	x12, x9\n"
-"	b.ne	8f\n"
-"	add	x14, x5, x7, lsl #32\n"
-"	mov	x10, x3\n"
-"	mov	x11, x4\n"
-"3:	add	x13, x14, x10\n"
-"	str	x13, [x10], #8\n"
-"	subs	x11, x11, #1\n"
-"	b.ne	3b\n"
-"	mov	x10, x3\n"
-"	mov	x11, x4\n"
-"4:	ldr	x13, [x10]\n"
-"	add	x15, x14, x10\n"
-"	cmp	x13, x15\n"
-"	b.ne	9f\n"
-"	add	x10, x10, #8\n"
-"	subs	x11, x11, #1\n"
-"	b.ne	4b\n"
-"	mov	x27, #4\n"		/* SYNC */
-"	str	x27, [x28]\n"
-"	cbz	x6, 1b\n"
-"5:	mov	x27, #1\n"		/* DONE */
-"	str	x27, [x28]\n"
-"	b	5b\n"
-"8:	mov	x20, #1\n"
-"	b	7f\n"
-"9:	mov	x20, #2\n"
-"7:	mov	x27, #3\n"		/* FAIL */
-"	str	x27, [x28]\n"
-"	b	7b\n"
-"	.global	guest_rgvictim_end\n"
-"guest_rgvictim_end:\n"
-"	.previous\n");
-GUEST_DECLARE(rgvictim);
-
-#define V_RAM_SIZE	(64UL << 10)
-#define V_RO_OFF	0x4000UL	/* 16 KiB read-only region */
-#define V_RO_WORDS	2048
-#define V_W_OFF(i)	(0x8000UL + (i) * 0x4000UL)	/* 8 KiB pattern per vCPU */
-#define V_W_WORDS	1024
-#define V_VCPUS		2
-
-struct victim;
-
-struct victim_vcpu {
-	struct gzvm_vcpu vcpu;
-	struct victim *vi;
-	uint64_t seed;
-	uint64_t iterations;	/* SYNCs seen, each the next iteration */
-	bool done;		/* reached DONE after the stop */
-	char why[256];		/* first failure */
-};
-
-struct victim {
-	struct gzvm_vm vm;
-	int vm_id;		/* from debugfs, or -1 */
-	uint64_t checksum;
-	uint64_t *ro_copy;
-	atomic_bool stop;
-	struct victim_vcpu v[V_VCPUS];
-	pthread_t th[V_VCPUS];
-	int nth;
-};
-
-static uint64_t ror64(uint64_t x, unsigned int n)
-{
-	return x >> n | x << (64 - n);
-}
-
-static uint64_t victim_checksum(const uint64_t *w, size_t n)
-{
-	uint64_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s = w[i] ^ ror64(s, 63);
-	return s;
-}
-
-/* One SYNC: the next iteration with the right checksum; false on a failure. */
-static bool victim_sync(struct victim_vcpu *c)
-{
-	uint64_t it = gzvm_reg(&c->vcpu, REG_X(7)), sum = gzvm_reg(&c->vcpu, REG_X(12));
-
-	if (it != c->iterations + 1 || sum != c->vi->checksum) {
-		snprintf(c->why, sizeof(c->why), "SYNC: iteration %llu after %llu, checksum 0x%llx (0x%llx)",
-			 (unsigned long long)it, (unsigned long long)c->iterations,
-			 (unsigned long long)sum, (unsigned long long)c->vi->checksum);
-		return false;
-	}
-	c->iterations = it;
-	if (atomic_load(&c->vi->stop))
-		gzvm_set_reg(&c->vcpu, REG_X(6), 1);
-	/* leave the host CPUs to the random guests most of the time */
-	usleep(2000);
-	return true;
-}
-
-static void *victim_thread(void *arg)
-{
-	struct victim_vcpu *c = arg;
-
-	for (;;) {
-		uint64_t cmd;
-		int r = gzvm_vcpu_run(&c->vcpu);
-
-		if (r == -EINTR)
-			continue;	/* the short watchdog of the random rounds */
-		if (r) {
-			snprintf(c->why, sizeof(c->why), "RUN: %s", strerror(-r));
-			return NULL;
-		}
-		if (!gzvm_is_ucall(&c->vcpu)) {
-			snprintf(c->why, sizeof(c->why), "not a ucall: %s", gzvm_exit_str(&c->vcpu));
-			return NULL;
-		}
-		memcpy(&cmd, c->vcpu.run->mmio.data, 8);
-		if (cmd == UCALL_SYNC) {
-			if (!victim_sync(c))
-				return NULL;
-			continue;
-		}
-		if (cmd == UCALL_DONE) {
-			c->done = gzvm_reg(&c->vcpu, REG_X(7)) == c->iterations;
-			if (!c->done)
-				snprintf(c->why, sizeof(c->why), "DONE at iteration %llu after %llu",
-					 (unsigned long long)gzvm_reg(&c->vcpu, REG_X(7)),
-					 (unsigned long long)c->iterations);
-			return NULL;
-		}
-		snprintf(c->why, sizeof(c->why), "ucall %llu: x20 %llu x10 0x%llx x12 0x%llx x13 0x%llx x15 0x%llx",
-			 (unsigned long long)cmd, (unsigned long long)gzvm_reg(&c->vcpu, REG_X(20)),
-			 (unsigned long long)gzvm_reg(&c->vcpu, REG_X(10)),
-			 (unsigned long long)gzvm_reg(&c->vcpu, REG_X(12)),
-			 (unsigned long long)gzvm_reg(&c->vcpu, REG_X(13)),
-			 (unsigned long long)gzvm_reg(&c->vcpu, REG_X(15)));
-		return NULL;
-	}
-}
-
-/* The newest of our VMs' debugfs directories names its id. */
-static int newest_vm_id(void)
-{
-	const char *d = gzvm_vm_debugfs_dir(NULL, 0);
-	int pid, id;
-
-	if (!d || sscanf(d, DEBUGFS "/%d-%d", &pid, &id) != 2)
-		return -1;
-	return id;
-}
-
-static int victim_start(struct victim *vi, uint64_t seed)
-{
-	uint64_t *ro;
-	int r = gzvm_vm_create(&vi->vm);
-
-	if (r)
-		return r;
-	if (!gzvm_vm_add_mem(&vi->vm, 0, GUEST_RAM_GPA, V_RAM_SIZE) ||
-	    GUEST_LOAD(&vi->vm, GUEST_RAM_GPA, rgvictim))
-		return errno ? -errno : -EINVAL;
-	vi->vm_id = newest_vm_id();
-	ro = gzvm_gpa_to_hva(&vi->vm, GUEST_RAM_GPA + V_RO_OFF);
-	for (int i = 0; i < V_RO_WORDS; i++)
-		ro[i] = seed * 0x9e3779b97f4a7c15ULL + (uint64_t)i * 0xbf58476d1ce4e5b9ULL;
-	vi->ro_copy = malloc(V_RO_WORDS * 8);
-	if (!vi->ro_copy)
-		return -ENOMEM;
-	memcpy(vi->ro_copy, ro, V_RO_WORDS * 8);
-	vi->checksum = victim_checksum(ro, V_RO_WORDS);
-	for (int i = 0; i < V_VCPUS; i++) {
-		struct victim_vcpu *c = &vi->v[i];
-
-		r = gzvm_vcpu_create(&vi->vm, i, &c->vcpu, GUEST_RAM_GPA);
-		if (r)
-			return r;
-		c->vi = vi;
-		c->seed = seed ^ (0x1111111111111111ULL * (uint64_t)(i + 1));
-		gzvm_set_reg(&c->vcpu, REG_X(1), GUEST_RAM_GPA + V_RO_OFF);
-		gzvm_set_reg(&c->vcpu, REG_X(2), V_RO_WORDS);
-		gzvm_set_reg(&c->vcpu, REG_X(3), GUEST_RAM_GPA + V_W_OFF(i));
-		gzvm_set_reg(&c->vcpu, REG_X(4), V_W_WORDS);
-		gzvm_set_reg(&c->vcpu, REG_X(5), c->seed);
-		gzvm_set_reg(&c->vcpu, REG_X(6), 0);
-		gzvm_set_reg(&c->vcpu, REG_X(9), vi->checksum);
-	}
-	for (int i = 0; i < V_VCPUS; i++)
-		if (!pthread_create(&vi->th[i], NULL, victim_thread, &vi->v[i]))
-			vi->nth++;
-	return vi->nth == V_VCPUS ? 0 : -EAGAIN;
-}
-
-/* The first thing wrong with vCPU @i's end or pattern, or NULL. */
-static const char *victim_vcpu_wrong(struct victim *vi, int i)
-{
-	struct victim_vcpu *c = &vi->v[i];
-	const uint64_t *w = gzvm_gpa_to_hva(&vi->vm, GUEST_RAM_GPA + V_W_OFF(i));
-
-	if (c->why[0] || !c->done || c->iterations < 2)
-		return gzvm_fmt("vCPU %d: %s (%llu iterations, done %d)", i, c->why,
-				(unsigned long long)c->iterations, c->done);
-	for (int j = 0; j < V_W_WORDS; j++) {
-		uint64_t gpa = GUEST_RAM_GPA + V_W_OFF(i) + (uint64_t)j * 8;
-		uint64_t want = c->seed + (c->iterations << 32) + gpa;
-
-		if (w[j] != want)
-			return gzvm_fmt("vCPU %d: word at 0x%llx is 0x%llx, not 0x%llx", i,
-					(unsigned long long)gpa, (unsigned long long)w[j],
-					(unsigned long long)want);
-	}
-	return NULL;
-}
-
-/* Stop the victim and check its end, its memory and every iteration. */
-static void victim_check(struct victim *vi)
-{
-	const uint64_t *ro = gzvm_gpa_to_hva(&vi->vm, GUEST_RAM_GPA + V_RO_OFF);
-	const char *why = NULL;
-
-	atomic_store(&vi->stop, true);
-	for (int i = 0; i < vi->nth; i++)
-		pthread_join(vi->th[i], NULL);
-	vi->nth = 0;
-	for (int i = 0; i < V_VCPUS && !why; i++)
-		why = victim_vcpu_wrong(vi, i);
-	if (!why && memcmp(ro, vi->ro_copy, V_RO_WORDS * 8))
-		why = "the read-only region changed";
-	gzvm_info("randguest: victim VM %d: %llu + %llu iterations (each a checksum of 16 KiB, 8 KiB of pattern written and verified)",
-		  vi->vm_id, (unsigned long long)vi->v[0].iterations,
-		  (unsigned long long)vi->v[1].iterations);
-	gzvm_tap_check(!why, "randguest: the victim VM's 2 vCPUs passed every iteration and reached DONE, its memory exactly as expected",
-		       "%s", why);
-}
-
-static void victim_stop(struct victim *vi)
-{
-	atomic_store(&vi->stop, true);
-	for (int i = 0; i < vi->nth; i++)
-		pthread_join(vi->th[i], NULL);
-	for (int i = 0; i < V_VCPUS; i++)
-		if (vi->v[i].vcpu.run)
-			gzvm_vcpu_close(&vi->v[i].vcpu);
-	gzvm_vm_destroy(&vi->vm);
-	free(vi->ro_copy);
-}
 
 /* ---- a PRNG (splitmix64: replayable from the printed seed) --------------------- */
 
@@ -1177,52 +906,6 @@ static int one_round(uint64_t master, long round, int victim_id)
 
 /* ---- accounting ------------------------------------------------------------------------- */
 
-struct counters {
-	long vmlck, mlocked, pins;
-	struct gzvm_hyp_counters hyp;
-};
-
-static void counters(struct counters *k)
-{
-	long acq, rel;
-
-	/* fold the per-CPU vmstat deltas first */
-	gzvm_write_str("/proc/sys/vm/stat_refresh", "1");
-	acq = gzvm_vmstat("nr_foll_pin_acquired");
-	rel = gzvm_vmstat("nr_foll_pin_released");
-	k->pins = acq < 0 || rel < 0 ? -1 : acq - rel;
-	k->vmlck = gzvm_status_kb("VmLck");
-	k->mlocked = gzvm_meminfo_kb("Mlocked");
-	gzvm_hyp_counters(&k->hyp);
-}
-
-static bool counters_equal(const struct counters *a, const struct counters *b)
-{
-	return a->vmlck == b->vmlck && a->mlocked == b->mlocked && a->pins == b->pins &&
-	       a->hyp.pool_used == b->hyp.pool_used && a->hyp.lent == b->hyp.lent &&
-	       a->hyp.donated == b->hyp.donated;
-}
-
-static void check_counters(const struct counters *a)
-{
-	struct counters b;
-	int tries = 0;
-
-	/* give a teardown that finishes a moment after the close its chance */
-	for (counters(&b); !counters_equal(a, &b) && tries < 20; tries++) {
-		usleep(100000);
-		counters(&b);
-	}
-	gzvm_info("randguest: VmLck %ld -> %ld kB, Mlocked %ld -> %ld kB, pins outstanding %ld -> %ld%s",
-		  a->vmlck, b.vmlck, a->mlocked, b.mlocked, a->pins, b.pins,
-		  tries ? gzvm_fmt(" (after %d x 100 ms)", tries) : "");
-	gzvm_tap_check(a->vmlck == b.vmlck && a->mlocked == b.mlocked && a->pins == b.pins,
-		       "randguest: the VMM's VmLck, Mlocked and pinned pages back to the start",
-		       "VmLck %ld -> %ld kB, Mlocked %ld -> %ld kB, pins %ld -> %ld", a->vmlck, b.vmlck,
-		       a->mlocked, b.mlocked, a->pins, b.pins);
-	gzvm_check_hyp_counters("randguest", &a->hyp);
-}
-
 static void report(long rounds, double secs)
 {
 	char line[700];
@@ -1252,18 +935,25 @@ static void report(long rounds, double secs)
 		  atomic_load(&st.internal_sub[2]));
 }
 
+#define PROGRESS_SECS	30
+
 /* The random rounds beside the running victim; returns the rounds done. */
 static long rounds_run(long seed, long first, long rounds, int victim_id)
 {
 	int saved = gzvm_run_timeout_ms;
+	double t0 = gzvm_now();
 	long done = 0;
 
 	/* random guests may never exit by themselves: bound each RUN */
 	gzvm_run_timeout_ms = RUN_MS;
-	for (long i = first; i < first + rounds; i++) {
+	for (long i = first, t = 0; i < first + rounds; i++) {
 		if (one_round((uint64_t)seed, i, victim_id))
 			break;
 		done++;
+		/* a sign of life for the console's stall watchdog on long runs */
+		if (gzvm_now() - t0 > (double)(t + 1) * PROGRESS_SECS)
+			gzvm_info("randguest: %ld of %ld rounds after %ld s", done, rounds,
+				  ++t * PROGRESS_SECS);
 	}
 	gzvm_run_timeout_ms = saved;
 	return done;
@@ -1276,8 +966,9 @@ void test_randguest(void)
 	long seed = gzvm_env_long("GZVM_SELFTEST_SEED", (long)time(NULL));
 	long rounds = gzvm_env_long("GZVM_SELFTEST_RANDGUEST", gzvm_deep() ? 2000 : 200);
 	long first = gzvm_env_long("GZVM_SELFTEST_RANDGUEST_FIRST", 0), done;
-	struct victim *vi = calloc(1, sizeof(*vi));
-	struct counters before;
+	struct gzvm_victim *vi = calloc(1, sizeof(*vi));
+	struct gzvm_host_counters before;
+	const char *why;
 	double t0;
 	int r;
 
@@ -1286,21 +977,27 @@ void test_randguest(void)
 		free(vi);
 		return;
 	}
-	counters(&before);
+	gzvm_host_counters(&before);
 	gzvm_info("randguest: seed %ld (GZVM_SELFTEST_SEED to replay), rounds %ld..%ld", seed, first,
 		  first + rounds - 1);
-	r = victim_start(vi, (uint64_t)seed);
+	/* the victim leaves the host's CPUs to the random guests most of the time */
+	r = gzvm_victim_start(vi, (uint64_t)seed, 2000);
 	if (r) {
 		gzvm_tap_fail("randguest: set-up of the victim VM", "%s", strerror(-r));
-		victim_stop(vi);
+		gzvm_victim_destroy(vi);
 		free(vi);
 		workers_end();
 		return;
 	}
 	t0 = gzvm_now();
 	done = rounds_run(seed, first, rounds, vi->vm_id);
-	victim_check(vi);
-	victim_stop(vi);
+	why = gzvm_victim_stop(vi);
+	gzvm_info("randguest: victim VM %d: %llu + %llu iterations (each a checksum of 16 KiB, 8 KiB of pattern written and verified)",
+		  vi->vm_id, (unsigned long long)vi->v[0].iterations,
+		  (unsigned long long)vi->v[1].iterations);
+	gzvm_tap_check(!why, "randguest: the victim VM's 2 vCPUs passed every iteration and reached DONE, its memory exactly as expected",
+		       "%s", why);
+	gzvm_victim_destroy(vi);
 	free(vi);
 	workers_end();
 	report(done, gzvm_now() - t0);
@@ -1316,6 +1013,6 @@ void test_randguest(void)
 		       "MMIO exits %ld, guest exceptions %ld, final ucalls %ld",
 		       atomic_load(&st.reasons[GZVM_EXIT_MMIO - GZVM_EXIT_UNKNOWN]),
 		       atomic_load(&st.exceptions), atomic_load(&st.dones));
-	check_counters(&before);
+	gzvm_check_host_counters("randguest", &before);
 	gzvm_check_fresh_vm("randguest");
 }

@@ -669,6 +669,48 @@ bool gzvm_check_hyp_counters(const char *test, const struct gzvm_hyp_counters *a
 			      b.pool_used, a->lent, b.lent, a->donated, b.donated);
 }
 
+void gzvm_host_counters(struct gzvm_host_counters *k)
+{
+	long acq, rel;
+
+	/* fold the per-CPU vmstat deltas first */
+	gzvm_write_str("/proc/sys/vm/stat_refresh", "1");
+	acq = gzvm_vmstat("nr_foll_pin_acquired");
+	rel = gzvm_vmstat("nr_foll_pin_released");
+	k->pins = acq < 0 || rel < 0 ? -1 : acq - rel;
+	k->vmlck = gzvm_status_kb("VmLck");
+	k->mlocked = gzvm_meminfo_kb("Mlocked");
+	gzvm_hyp_counters(&k->hyp);
+}
+
+static bool host_counters_equal(const struct gzvm_host_counters *a,
+				const struct gzvm_host_counters *b)
+{
+	return a->vmlck == b->vmlck && a->mlocked == b->mlocked && a->pins == b->pins &&
+	       a->hyp.pool_used == b->hyp.pool_used && a->hyp.lent == b->hyp.lent &&
+	       a->hyp.donated == b->hyp.donated;
+}
+
+void gzvm_check_host_counters(const char *test, const struct gzvm_host_counters *a)
+{
+	struct gzvm_host_counters b;
+	int tries = 0;
+
+	/* give a teardown that finishes a moment after the close its chance */
+	for (gzvm_host_counters(&b); !host_counters_equal(a, &b) && tries < 20; tries++) {
+		usleep(100000);
+		gzvm_host_counters(&b);
+	}
+	gzvm_info("%s: VmLck %ld -> %ld kB, Mlocked %ld -> %ld kB, pins outstanding %ld -> %ld%s",
+		  test, a->vmlck, b.vmlck, a->mlocked, b.mlocked, a->pins, b.pins,
+		  tries ? gzvm_fmt(" (after %d x 100 ms)", tries) : "");
+	gzvm_tap_check(a->vmlck == b.vmlck && a->mlocked == b.mlocked && a->pins == b.pins,
+		       gzvm_fmt("%s: the VMM's VmLck, Mlocked and pinned pages back to the start", test),
+		       "VmLck %ld -> %ld kB, Mlocked %ld -> %ld kB, pins %ld -> %ld", a->vmlck, b.vmlck,
+		       a->mlocked, b.mlocked, a->pins, b.pins);
+	gzvm_check_hyp_counters(test, &a->hyp);
+}
+
 GUEST_DECLARE(done);
 
 bool gzvm_check_fresh_vm(const char *test)
