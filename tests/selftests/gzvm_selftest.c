@@ -62,6 +62,8 @@ void test_protected(void);
 void test_ioctls(void);
 void test_randguest(void);
 void test_hvcfuzz(void);
+void test_stress(void);
+void test_killvmm(void);
 
 #define RAM_SIZE	(2UL << 20)
 #define CODE_GPA	GUEST_RAM_GPA
@@ -1287,6 +1289,8 @@ static const struct {
 	{ "ioctls", test_ioctls, true, "random ioctls on /dev/gzvm, VM and vCPU fds from 4 threads, nothing leaked" },
 	{ "randguest", test_randguest, true, "guests executing random instruction sequences beside a checksumming guest" },
 	{ "hvcfuzz", test_hvcfuzz, true, "random host hypercalls from a kernel module while guests run" },
+	{ "killvmm", test_killvmm, true, "100 VMMs killed by SIGKILL at random points, nothing left" },
+	{ "stress", test_stress, true, "16 VMs x 2 vCPUs checking their memory, host CPU hotplug, memory pressure" },
 };
 
 int main(int argc, char **argv)
