@@ -16,7 +16,8 @@
 # ignores them): gzvmtest.mode=full|reboot, gzvmtest.cpus=N (expected
 # online CPUs), gzvmtest.hotplug=N (offline/online rounds per CPU),
 # gzvmtest.selftests=a,b (a development run, GZVM_SELFTESTS of run.sh:
-# load gzvm.ko, run only those selftests, power off).
+# load gzvm.ko, run only those selftests, power off; with
+# gzvmtest.selftest_deep=1 their long counts).
 
 ok() { echo "GZVM-TAP: ok - $1"; }
 nok() { echo "GZVM-TAP: not ok - $1 # $2"; }
@@ -60,8 +61,10 @@ if [ -n "$SELFTESTS" ]; then
 	check "gzvm.ko loads" "insmod exit status $?" [ -c /dev/gzvm -o -f /sys/class/misc/gzvm/dev ]
 	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
 		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+	# gzvmtest.selftest_deep=1: their long counts (GZVM_SELFTEST_DEEP)
+	deep=$(param selftest_deep 0)
 	# shellcheck disable=SC2046 # one word per selftest
-	/lib/gzvm/gzvm_selftest $(echo "$SELFTESTS" | tr ',' ' ')
+	GZVM_SELFTEST_DEEP=$deep /lib/gzvm/gzvm_selftest $(echo "$SELFTESTS" | tr ',' ' ')
 	rc=$?
 	check "gzvm_selftest $SELFTESTS finished with no failure" "exit status $rc" [ $rc -eq 0 ]
 	bad=$(dmesg | grep -E 'Internal error|Oops|BUG:|Unable to handle|WARNING:|Call trace:' | head -n3)

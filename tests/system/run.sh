@@ -35,6 +35,8 @@
 #                        so make check stays within ~42 minutes)
 #   GZVM_SELFTESTS="a b" a development run: each boot only loads gzvm.ko and
 #                        runs those selftests (gzvm_selftest -l lists them)
+#   GZVM_SELFTEST_DEEP=1 with GZVM_SELFTESTS: their long counts (for
+#                        hvcfuzz, randguest, ioctls: 10-20 times as many)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
 #   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args),
 #                        after pvm_key=<the selftests' payload key>
@@ -310,6 +312,7 @@ run_config() {
 
 	local append="gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS"
 	[[ -n ${GZVM_SELFTESTS:-} ]] && append+=" gzvmtest.selftests=${GZVM_SELFTESTS// /,}"
+	[[ -n ${GZVM_SELFTESTS:-} && ${GZVM_SELFTEST_DEEP:-0} == 1 ]] && append+=" gzvmtest.selftest_deep=1"
 	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
 	# vmm firmware, in the main configuration only: U-Boot and EDK2 on kvm;
 	# on gzvm (minutes each) U-Boot, and EDK2 only in the deep run
