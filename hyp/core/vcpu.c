@@ -343,13 +343,32 @@ static enum abort_target abort_target(struct vcpu *vcpu, const struct guest_exit
 	return allowed ? ABORT_MMIO : ABORT_UNGUARDED;
 }
 
+/*
+ * Cache maintenance by VA (DC CIVAC and the like) outside guest RAM: no
+ * cache can hold a line of an address never mapped as memory, so there is
+ * nothing to clean or invalidate and the instruction completes, as on
+ * hardware for Device memory (KVM skips it too).  Its syndrome has no
+ * register (ISV = 0): without this the host would get an exit it cannot
+ * resolve.
+ */
+static bool is_cache_maintenance(const struct guest_exit *e)
+{
+	return ESR_EC(e->esr) == EC_DABT_LOW && (e->esr & ESR_CM);
+}
+
 static u32 handle_abort(struct vcpu *vcpu, const struct guest_exit *e)
 {
 	bool instr = ESR_EC(e->esr) == EC_IABT_LOW;
 	struct gzvm_vcpu_run *run = vcpu->run;
+	enum abort_target target = abort_target(vcpu, e);
 	struct mmio_access m;
 
-	switch (abort_target(vcpu, e)) {
+	if (is_cache_maintenance(e) &&
+	    (target == ABORT_VGIC || target == ABORT_MMIO || target == ABORT_UNGUARDED)) {
+		vcpu->ctx.pc += 4;
+		return 0;
+	}
+	switch (target) {
 	case ABORT_RAM_MAPPED:
 		return 0;
 	case ABORT_RAM:

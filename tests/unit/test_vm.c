@@ -577,6 +577,13 @@ static void test_mmio_exits(void **state)
 	assert_int_equal(run(vm), GZVM_EXIT_INTERNAL_ERROR);
 	assert_int_equal(rn->internal.suberror, 1);
 	assert_int_equal(rn->internal.data[1], 0x9000048);
+	assert_int_equal(c->ctx.pc, GUEST_RAM + 20);
+	/* DC CIVAC of an MMIO address (CM, WnR, no syndrome): completes in the guest */
+	push_exit(GEXIT_SYNC, DABT(ESR_CM | WNR), 0x9000050);
+	push_exit(GEXIT_IRQ, 0, 0);
+	assert_int_equal(run(vm), GZVM_EXIT_IRQ);
+	assert_int_equal(c->ctx.pc, GUEST_RAM + 24);
+	assert_int_equal(fake_aborts, 0);
 	/* an instruction fetch from MMIO: the guest gets an abort, the host nothing */
 	push_exit(GEXIT_SYNC, ((u64)EC_IABT_LOW << 26) | ESR_IL | 0x07, 0x9000000);
 	push_exit(GEXIT_IRQ, 0, 0);
