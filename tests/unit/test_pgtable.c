@@ -286,8 +286,12 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(pgt_map(&pt, 0x1000, 0, ~0xfffULL, ATTR_A), -1);
 	/* PA beyond 48 bits */
 	assert_int_equal(pgt_map(&pt, 0, 1ULL << 48, 0x1000, ATTR_A), -1);
+	assert_int_equal(pgt_map(&pt, 0, (1ULL << 48) - 0x1000, 0x2000, ATTR_A), -1);
 	assert_int_equal(pgt_unmap(&pt, 0x1001, 0x1000), -1);
 	assert_int_equal(mem.live_pages, 2);	/* the two concatenated roots only */
+	/* ... but its last page is a page like the others (fuzz_pgtable found it refused) */
+	assert_int_equal(pgt_map(&pt, 0x5000, (1ULL << 48) - 0x1000, 0x1000, ATTR_A), 0);
+	expect_leaf(&pt, 0x5000, (1ULL << 48) - 0x1000, 3, ATTR_A);
 	destroy_pt(&pt);
 }
 

@@ -65,7 +65,8 @@ static void set_pte(struct pgtable *pt, u64 *ptep, u64 new, u64 ia, unsigned int
 			pt->mm->flush_range(pt->mm->ctx, ia, pgt_level_size(level));
 	}
 	WRITE_ONCE(*ptep, new);
-	if (is_table(old, level) && table_of(pt, old) != table_of(pt, new))
+	/* the tree under a replaced table entry is unreachable now */
+	if (is_table(old, level) && new != old)
 		free_tree(pt, table_of(pt, old), level + 1);
 }
 
@@ -149,7 +150,9 @@ int pgt_map(struct pgtable *pt, u64 ia, u64 pa, u64 size, u64 attr)
 {
 	struct walk_op op = { .pa_offset = pa - ia, .attr = attr, .unmap = false };
 
-	if (!range_ok(pt, ia, size) || !IS_ALIGNED(pa, PAGE_SIZE) || pa + size - 1 > PTE_ADDR_MASK)
+	/* output addresses have 48 bits: [pa, pa + size) must end at 2^48 at most */
+	if (!range_ok(pt, ia, size) || !IS_ALIGNED(pa, PAGE_SIZE) || pa > PTE_ADDR_MASK ||
+	    size > PTE_ADDR_MASK + PAGE_SIZE - pa)
 		return -1;
 	return walk_range(pt, pt->root, pt->start_level, ia, ia + size, &op);
 }
