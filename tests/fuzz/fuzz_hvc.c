@@ -31,6 +31,7 @@
 #include <hyp/vm.h>
 
 #include "arch_fake.h"
+#include "fuzz_input.h"
 
 #define RAM_SIZE	(8ULL << 20)
 #define HYP_SIZE	(1ULL << 20)
@@ -43,20 +44,6 @@ static u8 *ram;
 static u64 ram_base, pool_baseline;
 /* pages a guest wrote while it owned them: they must reach the host zeroed */
 static bool guest_wrote[HOST_PAGES];
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 take(struct input *in, unsigned int bytes)
-{
-	u64 v = 0;
-
-	for (unsigned int i = 0; i < bytes && in->n; i++, in->n--)
-		v |= (u64)*in->p++ << (8 * i);
-	return v;
-}
 
 /* An argument: mostly plausible values, sometimes anything. */
 static u64 arg(struct input *in)

@@ -27,35 +27,15 @@
 
 #include <asm/pgtable.h>
 
+#include "fuzz_input.h"
+
 #define WINDOW_PAGES	(1U << 19)		/* 2 GiB */
 #define POOL_PAGES	4096
 #define POOL_PA		0x40000000ULL		/* where the fake tables "are" */
 #define PG		4096ULL
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "invariant failed: %s (line %d)\n", #c, __LINE__); \
-			abort();					\
-		}							\
-	} while (0)
-
 /* the model's loops run over up to 512K pages: coverage feedback there is only noise */
 #define NO_COVERAGE	__attribute__((no_sanitize("coverage")))
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 take(struct input *in, unsigned int bytes)
-{
-	u64 v = 0;
-
-	for (unsigned int i = 0; i < bytes && in->n; i++, in->n--)
-		v |= (u64)*in->p++ << (8 * i);
-	return v;
-}
 
 /* ---- the table pages ---------------------------------------------------------- */
 

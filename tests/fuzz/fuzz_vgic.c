@@ -21,6 +21,8 @@
 
 #include <hyp/vgic.h>
 
+#include "fuzz_input.h"
+
 #define DIST	0x08000000ULL
 #define REDIST	0x080a0000ULL
 #define GUARD	0x5a5a5a5a5a5a5a5aULL
@@ -30,28 +32,6 @@ static struct vgic_cpu cpus[VGIC_MAX_VCPUS];
 /* what each vCPU's LRs hold since its last flush (the harness's view) */
 static u64 live[VGIC_MAX_VCPUS][VGIC_MAX_LRS];
 static unsigned int nlive[VGIC_MAX_VCPUS];
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 take(struct input *in, unsigned int bytes)
-{
-	u64 v = 0;
-
-	for (unsigned int i = 0; i < bytes && in->n; i++, in->n--)
-		v |= (u64)*in->p++ << (8 * i);
-	return v;
-}
-
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "invariant failed: %s (line %d)\n", #c, __LINE__); \
-			abort();					\
-		}							\
-	} while (0)
 
 /* Register offsets worth hitting. */
 static const u16 dist_offs[] = {
