@@ -45,7 +45,8 @@ printf '  %-40s %s\n' "libFuzzer inputs run (tests/fuzz)" "$(fuzz_runs)"
 printf '  %-40s %s\n' "crash inputs found by libFuzzer" "${#crash_files[@]}"
 printf '  %-40s %s\n' "boots with a host oops, BUG or WARNING" \
 	"$(cat "$results"/system-*.tap 2>/dev/null | grep -c '^not ok .*no oops, BUG or WARNING')"
-printf '  %-40s %s\n' "VMs cycled (selftest lifecycle)" "$(sum_of 'lifecycle: ' ' cycles in ')"
+printf '  %-40s %s\n' "VMs cycled (lifecycle, stress)" \
+	"$(( $(sum_of 'lifecycle: ' ' cycles in ') + $(sum_of 'stress: ' ' VMs created, run and destroyed') ))"
 printf '  %-40s %s\n' "VMMs killed by SIGKILL (killvmm)" "$(sum_of 'killvmm: ' ' children killed')"
 printf '  %-40s %s\n' "bytes leaked (hyp pool, lent, donated)" "$(leaked_bytes)"
 echo "$passed passed, $failed failed"

@@ -45,7 +45,6 @@ const char *protected_victim_stop(bool *still_donated);
 #define FUZZ_KO		"/lib/gzvm/gzvm_hvcfuzz.ko"
 #define FUZZ_PARAMS	"/sys/module/gzvm_hvcfuzz/parameters/"
 
-
 /* The carve-out from /proc/device-tree/reserved-memory/gzvm*: reg is 2+2 big-endian cells. */
 static void carveout(uint64_t *base, uint64_t *size)
 {

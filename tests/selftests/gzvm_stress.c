@@ -8,8 +8,9 @@
  * takes every secondary host CPU offline and back online, one after the
  * other, and another puts the host under memory pressure: it populates
  * anonymous memory until a quarter of the host's memory is left
- * available, checks it and unmaps it.  GZVM_SELFTEST_STRESS_SECS (20; 600
- * with GZVM_SELFTEST_DEEP=1), GZVM_SELFTEST_STRESS_VMS (16).
+ * available, checks it and unmaps it, and a third creates a VM, runs it
+ * to DONE and destroys it, again and again.  GZVM_SELFTEST_STRESS_SECS
+ * (20; 600 with GZVM_SELFTEST_DEEP=1), GZVM_SELFTEST_STRESS_VMS (16).
  *
  * killvmm: 100 child VMMs (GZVM_SELFTEST_KILLS) are killed by SIGKILL at
  * a random point: a delay drawn between 0 and twice the time a first child
@@ -182,11 +183,42 @@ static void *pressure_thread(void *arg)
 	return NULL;
 }
 
+/* ---- VMs coming and going ------------------------------------------------------ */
+
+struct cycler {
+	atomic_bool stop;
+	long cycles;
+	long failures;
+	char why[160];
+};
+
+/* VMs created, run to DONE and destroyed, one after the other, beside the others. */
+static void *cycler_thread(void *arg)
+{
+	struct cycler *c = arg;
+
+	while (!atomic_load(&c->stop)) {
+		const char *why = gzvm_fresh_vm_run();
+
+		if (why && !c->failures++)
+			snprintf(c->why, sizeof(c->why), "cycle %ld: %s", c->cycles, why);
+		c->cycles++;
+	}
+	return NULL;
+}
+
 /* ---- stress --------------------------------------------------------------------- */
 
-static void stress_report(const struct hotplug *h, const struct pressure *p, long secs)
+static void stress_report(const struct hotplug *h, const struct pressure *p,
+			  const struct cycler *c, long secs)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	gzvm_info("stress: %ld VMs created, run and destroyed beside them (%ld failed%s%s)",
+		  c->cycles, c->failures, c->failures ? ", the first: " : "", c->why);
+	gzvm_tap_check(c->cycles > 0 && !c->failures,
+		       "stress: VMs created, run to DONE and destroyed while the others ran",
+		       "%ld cycles, %ld failures, the first: %s", c->cycles, c->failures, c->why);
 
 	gzvm_info("stress: %ld CPU offline/online rounds in %ld s (%ld failed%s%s)", h->rounds, secs,
 		  h->failures, h->failures ? ", the first: " : "", h->why);
@@ -225,9 +257,10 @@ void test_stress(void)
 	struct gzvm_victim *vi = calloc(MAX_VMS, sizeof(*vi));
 	struct hotplug h = { 0 };
 	struct pressure p = { .min_avail_kb = -1 };
+	struct cycler cy = { 0 };
 	struct gzvm_host_counters before;
-	pthread_t ht, pt;
-	bool h_on, p_on;
+	pthread_t ht, pt, ct;
+	bool h_on, p_on, c_on;
 	uint64_t iterations;
 	const char *why = NULL;
 	int made = 0, offline;
@@ -246,18 +279,22 @@ void test_stress(void)
 	}
 	h_on = !why && !pthread_create(&ht, NULL, hotplug_thread, &h);
 	p_on = !why && !pthread_create(&pt, NULL, pressure_thread, &p);
+	c_on = !why && !pthread_create(&ct, NULL, cycler_thread, &cy);
 	for (long t = 0; !why && t < secs; t++) {
 		sleep(1);
 		if ((t + 1) % 30 == 0)
-			gzvm_info("stress: %ld s of %ld, %ld CPU rounds, %ld pressure rounds", t + 1, secs,
-				  h.rounds, p.rounds);
+			gzvm_info("stress: %ld s of %ld, %ld CPU rounds, %ld pressure rounds, %ld VMs cycled",
+				  t + 1, secs, h.rounds, p.rounds, cy.cycles);
 	}
 	atomic_store(&h.stop, true);
 	atomic_store(&p.stop, true);
+	atomic_store(&cy.stop, true);
 	if (h_on)
 		pthread_join(ht, NULL);
 	if (p_on)
 		pthread_join(pt, NULL);
+	if (c_on)
+		pthread_join(ct, NULL);
 	offline = cpus_all_online();
 	if (!why)
 		why = stress_victims_end(vi, made, &iterations);
@@ -269,7 +306,7 @@ void test_stress(void)
 	gzvm_tap_check(!why, gzvm_fmt("stress: %ld VMs x %d vCPUs ran for %ld s, every vCPU passed every iteration, their memory exact",
 				      nvms, GZVM_VICTIM_VCPUS, secs),
 		       "%s", why);
-	stress_report(&h, &p, secs);
+	stress_report(&h, &p, &cy, secs);
 	gzvm_tap_check(!offline, "stress: every host CPU online at the end", "%d CPUs were offline", offline);
 	gzvm_check_host_counters("stress", &before);
 	gzvm_check_fresh_vm("stress");

@@ -174,18 +174,25 @@ struct gzvm_hyp_counters {
 void gzvm_hyp_counters(struct gzvm_hyp_counters *c);
 /* One TAP check "<test>: the hypervisor's pool, lent and donated memory back to the start". */
 bool gzvm_check_hyp_counters(const char *test, const struct gzvm_hyp_counters *before);
-/* The host's side too: the VMM's VmLck, Mlocked, pages pinned (FOLL_PIN) not yet released. */
+/*
+ * The host's side too: the VMM's VmLck, Mlocked, pages pinned (FOLL_PIN)
+ * not yet released, and how many VMs CREATE_VM gives (each holds a VM id).
+ */
 struct gzvm_host_counters {
 	long vmlck, mlocked, pins;
 	struct gzvm_hyp_counters hyp;
+	int vms;
 };
 void gzvm_host_counters(struct gzvm_host_counters *k);
 /*
- * Two TAP checks, "<test>: the VMM's VmLck, Mlocked and pinned pages back
- * to the start" and gzvm_check_hyp_counters(), after up to 2 s for a
- * teardown still under way.
+ * Three TAP checks, "<test>: the VMM's VmLck, Mlocked and pinned pages
+ * back to the start", gzvm_check_hyp_counters() and "<test>: as many VMs
+ * can be created as before", after up to 2 s for a teardown still under
+ * way.
  */
 void gzvm_check_host_counters(const char *test, const struct gzvm_host_counters *before);
+/* Create a VM with 64 KiB and a vCPU, run its guest to DONE, destroy it: NULL, or why not. */
+const char *gzvm_fresh_vm_run(void);
 /* One TAP check "<test>: afterwards a fresh VM still runs its guest to DONE". */
 bool gzvm_check_fresh_vm(const char *test);
 
