@@ -8,7 +8,9 @@
 #   make check      every test suite; ends with "N passed, N failed"
 #   make check-deep make check with the long system tests as well (EDK2 on
 #                   gzvm; about 6 minutes more, docs/testing.md)
-#   make fuzz       the fuzz targets for 10 minutes each
+#   make fuzz       the fuzz targets for 10 minutes each, then the in-stack
+#                   fuzzers and stress tests with their long counts in one
+#                   boot (about 90 minutes in all; the figures at the end)
 #   make bench      gzvm against KVM VHE, nVHE and pKVM under QEMU -icount
 #                   (docs/benchmarks.md; not part of make check)
 #
@@ -62,8 +64,16 @@ check: deps
 check-deep:
 	@GZVM_SYSTEM_DEEP=1 $(MAKE) check
 
+# The long runs of issue 9: libFuzzer, then hvcfuzz, randguest, ioctls,
+# killvmm and stress with GZVM_SELFTEST_DEEP=1 (stress alone 10 minutes).
+FUZZ_SELFTESTS	:= hvcfuzz randguest ioctls killvmm stress
 fuzz: deps
-	$(MAKE) -C tests/fuzz fuzz RESULTS=$(RESULTS)
+	@rm -rf $(RESULTS)
+	@tools/run-suite.sh fuzz $(RESULTS) -- $(MAKE) -C tests/fuzz fuzz RESULTS=$(RESULTS)
+	@tools/run-suite.sh hyp-build $(RESULTS) -- tests/hyp-image.sh $(RESULTS)
+	@GZVM_SELFTEST_DEEP=1 GZVM_SELFTESTS="$(FUZZ_SELFTESTS)" GZVM_BOOT_TIMEOUT=3000 \
+		tools/run-suite.sh system $(RESULTS) -- tests/system/run.sh $(RESULTS) max-smp4-k61
+	@tools/summarize.sh $(RESULTS)
 
 # Deterministic microbenchmarks; writes docs/bench/results.{md,json}, chart.png
 bench: deps

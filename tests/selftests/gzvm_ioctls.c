@@ -275,11 +275,17 @@ static void on_kick(int sig) { (void)sig; }
 static void *kicker(void *arg)
 {
 	pthread_t *threads = arg;
+	double t0 = gzvm_now(), next = 30;
 
 	while (!atomic_load(&stop)) {
 		usleep(5000);
 		for (int t = 0; t < THREADS; t++)
 			pthread_kill(threads[t], SIGUSR1);
+		/* a sign of life for the console's stall watchdog on long runs */
+		if (gzvm_now() - t0 >= next) {
+			gzvm_info("ioctls: %ld ioctls after %.0f s", atomic_load(&ioctls), next);
+			next += 30;
+		}
 	}
 	return NULL;
 }
