@@ -1020,8 +1020,9 @@ out:
 /* ======================================================================== */
 
 struct snapshot {
-	long memfree_kb, mlocked_kb, vmlck_kb, pins, slab_kb, sunreclaim_kb;
-	long hyp_mem, shared_mem, pool_used, lent;
+	long memfree_kb, slab_kb, sunreclaim_kb;
+	struct gzvm_host_counters host;	/* VmLck, Mlocked, pins, the hypervisor's counters */
+	long hyp_mem, shared_mem;
 	char vmdir[128];
 };
 
@@ -1061,15 +1062,6 @@ static int one_cycle(const char **why, struct snapshot *stats)
 	return r;
 }
 
-static long pins_outstanding(void)
-{
-	/* fold the per-CPU vmstat deltas first (they lag by up to a second) */
-	gzvm_write_str("/proc/sys/vm/stat_refresh", "1");
-	long a = gzvm_vmstat("nr_foll_pin_acquired"), r = gzvm_vmstat("nr_foll_pin_released");
-
-	return a < 0 || r < 0 ? -1 : a - r;
-}
-
 /*
  * Pages sitting in the per-CPU free lists (the "count:" lines of each CPU's
  * pageset in /proc/zoneinfo): free, but not in MemFree.  Since Linux 6.7
@@ -1093,23 +1085,17 @@ static long pcp_free_kb(void)
 
 static void snap(struct snapshot *s)
 {
-	struct gzvm_hyp_counters hyp;
 	const char *why;
 
 	sync();
 	gzvm_write_str("/proc/sys/vm/drop_caches", "3");
 	usleep(200000);
 	one_cycle(&why, s);	/* hypervisor statistics of a fresh VM */
+	/* (before MemFree: it creates and closes VMs, whose memory is freed again by then) */
+	gzvm_host_counters(&s->host);
 	s->memfree_kb = gzvm_meminfo_kb("MemFree") + pcp_free_kb();
-	s->mlocked_kb = gzvm_meminfo_kb("Mlocked");
 	s->slab_kb = gzvm_meminfo_kb("Slab");
 	s->sunreclaim_kb = gzvm_meminfo_kb("SUnreclaim");
-	s->vmlck_kb = gzvm_status_kb("VmLck");
-	s->pins = pins_outstanding();
-	/* the whole hypervisor (GET_STATISTICS of VM 0), if the driver shows it */
-	gzvm_hyp_counters(&hyp);
-	s->pool_used = hyp.pool_used;
-	s->lent = hyp.lent;
 }
 
 /* free memory (MemFree + per-CPU lists) may still move by slab caches and the like */
@@ -1120,26 +1106,30 @@ static void compare(const char *test, const struct snapshot *a, const struct sna
 	gzvm_info("%s: Slab %ld -> %ld kB, SUnreclaim %ld -> %ld kB", test, a->slab_kb, b->slab_kb,
 		  a->sunreclaim_kb, b->sunreclaim_kb);
 	gzvm_info("%s: MemFree %ld -> %ld kB, Mlocked %ld -> %ld kB, VmLck %ld -> %ld kB, pins outstanding %ld -> %ld; fresh VM: protected_hyp_mem %ld -> %ld, protected_shared_mem %ld -> %ld (%s -> %s)",
-		  test, a->memfree_kb, b->memfree_kb, a->mlocked_kb, b->mlocked_kb, a->vmlck_kb,
-		  b->vmlck_kb, a->pins, b->pins, a->hyp_mem, b->hyp_mem, a->shared_mem, b->shared_mem,
-		  a->vmdir, b->vmdir);
+		  test, a->memfree_kb, b->memfree_kb, a->host.mlocked, b->host.mlocked, a->host.vmlck,
+		  b->host.vmlck, a->host.pins, b->host.pins, a->hyp_mem, b->hyp_mem, a->shared_mem,
+		  b->shared_mem, a->vmdir, b->vmdir);
 	gzvm_tap_check(b->memfree_kb >= a->memfree_kb - MEMFREE_TOLERANCE_KB,
 		       gzvm_fmt("%s: host free memory (MemFree + per-CPU lists) back within %d kB",
 				test, MEMFREE_TOLERANCE_KB),
 		       "free %ld -> %ld kB", a->memfree_kb, b->memfree_kb);
-	gzvm_tap_check(b->mlocked_kb == a->mlocked_kb && b->vmlck_kb == a->vmlck_kb,
+	gzvm_tap_check(b->host.mlocked == a->host.mlocked && b->host.vmlck == a->host.vmlck,
 		       gzvm_fmt("%s: Mlocked and the VMM's VmLck back to the start", test),
-		       "Mlocked %ld -> %ld, VmLck %ld -> %ld", a->mlocked_kb, b->mlocked_kb, a->vmlck_kb, b->vmlck_kb);
-	if (a->pins >= 0)
-		gzvm_tap_check(b->pins == a->pins,
+		       "Mlocked %ld -> %ld, VmLck %ld -> %ld", a->host.mlocked, b->host.mlocked,
+		       a->host.vmlck, b->host.vmlck);
+	if (a->host.pins >= 0)
+		gzvm_tap_check(b->host.pins == a->host.pins,
 			       gzvm_fmt("%s: every pinned page released (nr_foll_pin_acquired - released)", test),
-			       "%ld -> %ld", a->pins, b->pins);
-	if (a->pool_used >= 0) {
+			       "%ld -> %ld", a->host.pins, b->host.pins);
+	if (a->host.hyp.pool_used >= 0) {
+		const struct gzvm_hyp_counters *ha = &a->host.hyp, *hb = &b->host.hyp;
+
 		gzvm_info("%s: hypervisor pool used %ld -> %ld bytes, host memory lent %ld -> %ld bytes",
-			  test, a->pool_used, b->pool_used, a->lent, b->lent);
-		gzvm_tap_check(b->pool_used == a->pool_used && b->lent == a->lent,
+			  test, ha->pool_used, hb->pool_used, ha->lent, hb->lent);
+		gzvm_tap_check(hb->pool_used == ha->pool_used && hb->lent == ha->lent,
 			       gzvm_fmt("%s: the hypervisor's pool and lent memory back to the start (debugfs hyp_pool_used, hyp_lent_mem)", test),
-			       "pool %ld -> %ld, lent %ld -> %ld", a->pool_used, b->pool_used, a->lent, b->lent);
+			       "pool %ld -> %ld, lent %ld -> %ld", ha->pool_used, hb->pool_used, ha->lent,
+			       hb->lent);
 	} else {
 		gzvm_info("%s: no /sys/kernel/debug/gzvm/hyp_pool_used: no global hypervisor counter", test);
 	}
