@@ -14,7 +14,7 @@
  * what the host asks with the host's own memory and VMs, so a random call
  * that destroys the VMM's VM, gives a kernel page to a protected guest or
  * turns a CPU off finds nothing.  The fuzzer keeps to what is its own:
- *  - VM ids: a call that changes or claims a VM names one this module
+ *  - VM ids: a call that changes or claims a VM names one this thread
  *    created, or an id that is never valid (0, above 32, above 0xffff);
  *    only GET_STATISTICS, PROBE and CREATE_VM may name any.
  *  - host memory: its own pages (a guest pool, run areas, buffers) and
@@ -235,8 +235,17 @@ static u64 pick_tuple(struct fz_thread *t, bool others)
 	return (one_in(t, 16) ? rnd64(t) << 32 : 0) | vm << 16 | vcpu;
 }
 
-/* Would the hypervisor read x1 as a VM that is not ours? (hyp/core/vm_hvc.c, vcpu.c) */
-static bool names_foreign_vm(unsigned int fn, u64 x1)
+/* The slot of our VM `id` (0: a free slot), NULL if none. */
+static struct fz_vm *find_slot(struct fz_thread *t, u64 id)
+{
+	for (int i = 0; i < FZ_VMS; i++)
+		if (t->vms[i].id == id)
+			return &t->vms[i];
+	return NULL;
+}
+
+/* Would the hypervisor read x1 as a VM that is not this thread's? (hyp/core/vm_hvc.c, vcpu.c) */
+static bool names_foreign_vm(struct fz_thread *t, unsigned int fn, u64 x1)
 {
 	u64 id;
 
@@ -251,7 +260,12 @@ static bool names_foreign_vm(unsigned int fn, u64 x1)
 		id = x1;
 		break;
 	}
-	return id >= 1 && id <= HYP_MAX_VMS && !test_bit(id, ours);
+	/*
+	 * Another thread's VM is foreign too: destroyed behind that thread's
+	 * back, its id would stay marked in use, and the next CREATE_VM to
+	 * return it would wait in claim_id() for a bookkeeping that never comes.
+	 */
+	return id >= 1 && id <= HYP_MAX_VMS && !find_slot(t, id);
 }
 
 /* ---- memory --------------------------------------------------------------- */
@@ -607,22 +621,13 @@ static void make_call(struct fz_thread *t, struct call *c)
 		break;
 	}
 	/* whatever the templates produced, never name a VM that is not ours */
-	if (fn != FN_OTHER && names_foreign_vm(fn, c->x[1]))
+	if (fn != FN_OTHER && names_foreign_vm(t, fn, c->x[1]))
 		c->x[1] = fn == FN_CREATE_VCPU || fn == FN_DESTROY_VCPU || fn == FN_RUN ||
 			  fn == FN_GET_ONE_REG || fn == FN_SET_ONE_REG || fn == FN_IRQ_LINE ?
 			  c->x[1] & 0xffff : 0;
 }
 
 /* ---- bookkeeping of what a successful call changed ------------------------ */
-
-/* The slot of our VM `id` (0: a free slot), NULL if none. */
-static struct fz_vm *find_slot(struct fz_thread *t, u64 id)
-{
-	for (int i = 0; i < FZ_VMS; i++)
-		if (t->vms[i].id == id)
-			return &t->vms[i];
-	return NULL;
-}
 
 static struct fz_vm *vm_slot(struct fz_thread *t, u64 id)
 {
