@@ -176,3 +176,37 @@ void host_s2_reclaim(u64 pa, u64 nr, u32 lends)
 	reclaim_locked(pa, nr, lends);
 	unlock_host();
 }
+
+int host_s2_share(u64 pa)
+{
+	int ret;
+
+	if (!host.pt.root)
+		return GZVM_ERR_NOT_SUPPORTED;
+	lock_host();
+	ret = mem_owner_share(pa);
+	/* the page may lie in a hole left by a whole 2 MiB block: a table is needed */
+	if (!ret && pgt_map(&host.pt, pa, pa, PAGE_SIZE, S2_HOST_RAM)) {
+		mem_owner_unshare(pa);
+		ret = GZVM_ERR_NO_MEMORY;
+	}
+	unlock_host();
+	return ret;
+}
+
+int host_s2_unshare(u64 pa)
+{
+	int ret;
+
+	if (!host.pt.root)
+		return GZVM_ERR_NOT_SUPPORTED;
+	lock_host();
+	ret = mem_owner_unshare(pa);
+	/* a page-sized leaf (host_s2_share made it): unmapping it needs no table */
+	if (!ret && pgt_unmap(&host.pt, pa, PAGE_SIZE)) {
+		mem_owner_share(pa);
+		ret = GZVM_ERR_NO_MEMORY;
+	}
+	unlock_host();	/* the host's TLB entries for it are gone before the guest runs on */
+	return ret;
+}

@@ -6,6 +6,9 @@
  *   bits 29..16  pins by the hypervisor (up to 16383)
  *   bits 15..0   guest mappings of a lent host page (up to 65535)
  *
+ * A GUEST page has no pins and no lends; bit 0 then says the guest shares it
+ * with the host (GUEST_SHARED).
+ *
  * A single lock serialises transitions; they are short and rare compared
  * with guest execution.
  */
@@ -19,6 +22,8 @@
 #define PIN_SHIFT	16
 #define PIN_MAX		0x3fffU
 #define LEND_MAX	0xffffU
+#define GUEST_WORD	((u32)PAGE_OWNER_GUEST << OWNER_SHIFT)
+#define GUEST_SHARED	1U
 
 static struct {
 	spinlock_t lock;
@@ -27,6 +32,7 @@ static struct {
 	unsigned int nr;
 	u64 lent;		/* guest mappings of host pages, all VMs */
 	u64 donated;		/* pages owned by protected guests */
+	u64 shared;		/* of which shared with the host */
 } owners = { .lock = SPINLOCK_INIT };
 
 static inline enum page_owner word_owner(u32 w)	{ return (enum page_owner)(w >> OWNER_SHIFT); }
@@ -224,7 +230,7 @@ int mem_owner_donate(u64 pa, u32 lends)
 		/* pinned for the hypervisor's use, or mapped by some other VM: not now */
 		ret = GZVM_ERR_BUSY;
 		if (!word_pins(*w) && word_lends(*w) == lends) {
-			*w = (u32)PAGE_OWNER_GUEST << OWNER_SHIFT;
+			*w = GUEST_WORD;
 			owners.lent -= lends;
 			owners.donated++;
 			ret = GZVM_OK;
@@ -242,6 +248,7 @@ void mem_owner_reclaim(u64 pa, u32 lends)
 	w = word_of(pa);
 	/* reclaiming what is not a guest's is a hypervisor bug: change nothing */
 	if (w && word_owner(*w) == PAGE_OWNER_GUEST) {
+		owners.shared -= *w & GUEST_SHARED;
 		*w = ((u32)PAGE_OWNER_HOST << OWNER_SHIFT) | lends;
 		owners.lent += lends;
 		owners.donated--;
@@ -252,6 +259,45 @@ void mem_owner_reclaim(u64 pa, u32 lends)
 u64 mem_owner_total_donated(void)
 {
 	return READ_ONCE(owners.donated);
+}
+
+/* A guest page from one sharing state to the other: from `from` to `to`. */
+static int set_shared(u64 pa, u32 from, u32 to)
+{
+	u32 *w;
+	int ret = GZVM_ERR_INVALID_ARGS;
+
+	spin_lock(&owners.lock);
+	w = word_of(pa);
+	if (w && *w == (GUEST_WORD | from)) {
+		*w = GUEST_WORD | to;
+		owners.shared = owners.shared + to - from;
+		ret = GZVM_OK;
+	}
+	spin_unlock(&owners.lock);
+	return ret;
+}
+
+int mem_owner_share(u64 pa)
+{
+	return set_shared(pa, 0, GUEST_SHARED);
+}
+
+int mem_owner_unshare(u64 pa)
+{
+	return set_shared(pa, GUEST_SHARED, 0);
+}
+
+bool mem_owner_guest_shared(u64 pa)
+{
+	u32 *w = word_of(pa);
+
+	return w && READ_ONCE(*w) == (GUEST_WORD | GUEST_SHARED);
+}
+
+u64 mem_owner_total_shared(void)
+{
+	return READ_ONCE(owners.shared);
 }
 
 enum page_owner mem_owner_of(u64 pa)

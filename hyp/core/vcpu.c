@@ -439,6 +439,12 @@ static u32 handle_hvc(struct vcpu *vcpu)
 		x[0] = (u64)vm_mmio_guard(vcpu->vm, (u32)x[0], x[1]);
 		spin_unlock(&vcpu->vm->lock);
 		return 0;
+	case GZVM_HVC_MEM_SHARE:
+	case GZVM_HVC_MEM_UNSHARE:
+		spin_lock(&vcpu->vm->lock);
+		x[0] = (u64)vm_mem_share(vcpu->vm, (u32)x[0], x[1]);
+		spin_unlock(&vcpu->vm->lock);
+		return 0;
 	case GZVM_HVC_PVM_MEASUREMENT:
 		/* answered here: the host is not trusted to tell the guest what it booted */
 		if (!vm_sealed(vcpu->vm) || !vcpu->vm->measured) {

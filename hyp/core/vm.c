@@ -2,7 +2,8 @@
 /*
  * VM objects and guest memory.  This is where a host page is lent or
  * donated to a guest (vm_map_pages, vm_start) and taken back
- * (vm_unmap_page, vm_destroy); the ownership bookkeeping itself is in
+ * (vm_unmap_page, vm_destroy), and where a protected guest shares a page
+ * with the host (vm_mem_share); the ownership bookkeeping itself is in
  * mem_owner.c, the host's side of a donation in host_s2.c.
  */
 #include <gzvm/hvc.h>
@@ -473,6 +474,24 @@ s64 vm_mmio_guard(struct vm *vm, u32 fid, u64 ipa)
 bool vm_mmio_allowed(struct vm *vm, u64 ipa)
 {
 	return !vm->mmio_guard.enrolled || guard_index(vm, ALIGN_DOWN(ipa, PAGE_SZ)) >= 0;
+}
+
+s64 vm_mem_share(struct vm *vm, u32 fid, u64 ipa)
+{
+	int ret;
+
+	/* an ordinary VM's memory is the host's to see anyway */
+	if (!vm_sealed(vm))
+		return SMCCC_RET_NOT_SUPPORTED;
+	if (ipa & (PAGE_SZ - 1) || !vm_slot_of(vm, ipa) || !vm_ipa_mapped(vm, ipa))
+		return SMCCC_RET_INVALID_PARAMETER;
+	if (fid == GZVM_HVC_MEM_SHARE)
+		ret = host_s2_share(mapped_pa(vm, ipa));
+	else
+		ret = host_s2_unshare(mapped_pa(vm, ipa));
+	if (ret == GZVM_ERR_NO_MEMORY)
+		return GZVM_HVC_RET_NO_MEMORY;
+	return ret ? SMCCC_RET_INVALID_PARAMETER : SMCCC_RET_SUCCESS;
 }
 
 /*

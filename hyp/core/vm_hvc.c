@@ -269,8 +269,9 @@ s64 hvc_inform_exit(struct smccc_regs *r)
 /*
  * GET_STATISTICS(vm): x1 = the hypervisor memory the VM uses, x2 = the host
  * memory lent to it.  VM id 0 (no VM has it) asks for the whole hypervisor:
- * x1 = pool memory in use, x2 = host memory lent to all guests; this is how
- * leaks are measured from the host.
+ * x1 = pool memory in use, x2 = host memory lent to all guests, x3 = memory
+ * donated to protected guests, x4 = the part of it they share with the host;
+ * this is how leaks are measured from the host.
  */
 s64 hvc_get_statistics(struct smccc_regs *r)
 {
@@ -281,6 +282,7 @@ s64 hvc_get_statistics(struct smccc_regs *r)
 		r->a[1] = pool_used_pages(&hyp_pool) * PAGE_SZ;
 		r->a[2] = mem_owner_total_lent() * PAGE_SZ;
 		r->a[3] = mem_owner_total_donated() * PAGE_SZ;
+		r->a[4] = mem_owner_total_shared() * PAGE_SZ;
 		return GZVM_OK;
 	}
 	vm = vm_of(r->a[1]);

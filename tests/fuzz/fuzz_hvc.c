@@ -70,7 +70,8 @@ static u64 guest_fn(struct input *in)
 		PSCI_AFFINITY_INFO, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES,
 		PSCI_SYSTEM_RESET2, GZVM_HVC_MEM_RELINQUISH, GZVM_HVC_PVM_MEASUREMENT,
 		GZVM_HVC_MMIO_GUARD_ENROLL, GZVM_HVC_MMIO_GUARD_ENROLL + 1,
-		GZVM_HVC_MMIO_GUARD_ENROLL + 2, 0x80000000 /* SMCCC_VERSION */,
+		GZVM_HVC_MMIO_GUARD_ENROLL + 2, GZVM_HVC_MEM_SHARE, GZVM_HVC_MEM_UNSHARE,
+		0x80000000 /* SMCCC_VERSION */,
 	};
 	u64 sel = take(in, 1);
 
@@ -134,28 +135,32 @@ static void init_once(void)
 }
 
 /*
- * After every step: a page the host owns is in its stage-2, a page of a
- * guest or of the hypervisor is not, and the donated total counts the
- * guests' pages.
+ * After every step: a page the host owns or a guest shares with it is in
+ * its stage-2, any other page of a guest or of the hypervisor is not, and
+ * the donated and shared totals count the guests' pages.
  */
 static void check_ownership(void)
 {
-	u64 guest_pages = 0;
+	u64 guest_pages = 0, shared_pages = 0;
 
 	for (u64 off = 0; off < RAM_SIZE; off += PG) {
 		enum page_owner o = mem_owner_of(ram_base + off);
 
-		if ((o == PAGE_OWNER_HOST) != host_s2_mapped(ram_base + off)) {
+		bool host_sees = o == PAGE_OWNER_HOST || mem_owner_guest_shared(ram_base + off);
+
+		if (host_sees != host_s2_mapped(ram_base + off)) {
 			fprintf(stderr, "page at +%llx: owner %d, host-mapped %d\n",
 				(unsigned long long)off, o, host_s2_mapped(ram_base + off));
 			abort();
 		}
 		guest_pages += o == PAGE_OWNER_GUEST;
+		shared_pages += o == PAGE_OWNER_GUEST && host_sees;
 	}
-	if (mem_owner_total_donated() != guest_pages) {
-		fprintf(stderr, "%llu pages donated, %llu guest pages\n",
+	if (mem_owner_total_donated() != guest_pages || mem_owner_total_shared() != shared_pages) {
+		fprintf(stderr, "%llu pages donated, %llu guest pages; %llu shared, %llu counted\n",
 			(unsigned long long)mem_owner_total_donated(),
-			(unsigned long long)guest_pages);
+			(unsigned long long)guest_pages, (unsigned long long)shared_pages,
+			(unsigned long long)mem_owner_total_shared());
 		abort();
 	}
 }
@@ -212,7 +217,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				check_scrubbed((off + i) / PG);
 				/* the host's stage-2 stops it on any other page */
-				if (mem_owner_of(ram_base + off + i) == PAGE_OWNER_HOST)
+				if (mem_owner_of(ram_base + off + i) == PAGE_OWNER_HOST ||
+				    mem_owner_guest_shared(ram_base + off + i))
 					ram[off + i] = byte;
 			}
 		} else if (op < 0x24) {
@@ -221,7 +227,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* queue guest exits for the next RUN */
 			u32 kind = (u32)take(&in, 1);
 			u64 esr = take(&in, 4) << 32 | take(&in, 4), ipa = arg(&in);
-			u64 x[4] = { guest_fn(&in), ipa, arg(&in), arg(&in) };
+			/* x1: often a page of guest memory, as MEM_SHARE and RELINQUISH take */
+			u64 x1 = take(&in, 1) < 0x80 ? 0x80000000ULL + take(&in, 2) % 4096 * PG : ipa;
+			u64 x[4] = { guest_fn(&in), x1, arg(&in), arg(&in) };
 
 			fuzz_arch_queue_exit(kind, esr, ipa, x);
 		} else {

@@ -1214,6 +1214,75 @@ static void test_mmio_guard(void **state)
 	destroy_all(vm);
 }
 
+/* MEM_SHARE / MEM_UNSHARE: a protected guest's page visible to the host, and back. */
+static void test_mem_share(void **state)
+{
+	u16 vm = vm_with_vcpu(), other;
+	u64 pfn = ram_pa(1 << 20) / PG;
+	int flushes;
+
+	(void)state;
+	/* an ordinary VM's memory is the host's anyway */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, 1)), GZVM_OK);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM), (u64)-1);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_UNSHARE, GUEST_RAM), (u64)-1);
+	destroy_all(vm);
+
+	vm = vm_with_vcpu();
+	make_protected(vm);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, vm, 0, pfn, GUEST_RAM / PG, 4)), GZVM_OK);
+	fill(pfn, 4, SECRET);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM + PG), 0);	/* seals, then shares */
+	assert_pages(pfn, 1, PAGE_OWNER_GUEST, false, SECRET);
+	assert_pages(pfn + 1, 1, PAGE_OWNER_GUEST, true, SECRET);	/* what the guest left there */
+	assert_pages(pfn + 2, 2, PAGE_OWNER_GUEST, false, SECRET);
+	assert_true(mem_owner_guest_shared((pfn + 1) * PG));
+	assert_int_equal(global_stats().a[3], 4 * PG);
+	assert_int_equal(global_stats().a[4], PG);
+
+	/* bad requests change nothing */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM + PG), (u64)-3);	/* again */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_UNSHARE, GUEST_RAM + 2 * PG), (u64)-3);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM + 8), (u64)-3);	/* unaligned */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, 0x9000000), (u64)-3);	/* not memory */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM + 10 * PG), (u64)-3); /* unmapped */
+	assert_pages(pfn + 2, 2, PAGE_OWNER_GUEST, false, SECRET);
+	assert_int_equal(global_stats().a[4], PG);
+
+	/* shared is not the host's: it lends or pins it to nobody */
+	other = new_vm();
+	assert_int_equal(register_slot(other, 0, GUEST_RAM, 16), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, other, 0, pfn + 1, GUEST_RAM / PG, 1)),
+			 GZVM_ERR_INVALID_ARGS);
+	assert_int_equal(status(call(GZVM_FN_SET_MEMREGION, other, 2 * PG, (pfn + 1) * PG, 0, 0)),
+			 GZVM_ERR_INVALID_ARGS);
+	destroy_all(other);
+
+	/* taken back: out of the host's stage-2, its TLB entries invalidated, content kept */
+	flushes = fake_guest.host_flushes;
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_UNSHARE, GUEST_RAM + PG), 0);
+	assert_pages(pfn + 1, 1, PAGE_OWNER_GUEST, false, SECRET);
+	assert_true(fake_guest.host_flushes > flushes);
+	assert_int_equal(global_stats().a[4], 0);
+
+	/* a shared page relinquished, another one shared at destroy: both come back zeroed */
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM + PG), 0);
+	assert_int_equal(guest_hvc(vm, GZVM_HVC_MEM_SHARE, GUEST_RAM + 2 * PG), 0);
+	{
+		struct vm *v = vm_get(vm);
+
+		assert_int_equal(vm_unmap_page(v, GUEST_RAM + PG), GZVM_OK);
+		vm_put(v);
+	}
+	assert_pages(pfn + 1, 1, PAGE_OWNER_HOST, true, 0);
+	assert_int_equal(global_stats().a[4], PG);
+	destroy_all(vm);
+	assert_pages(pfn, 4, PAGE_OWNER_HOST, true, 0);
+	assert_int_equal(global_stats().a[3], 0);
+	assert_int_equal(global_stats().a[4], 0);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
 static void test_mmio_decode(void **state)
 {
 	struct mmio_access m;
@@ -1281,6 +1350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protected_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mem_share, setup, teardown),
 		cmocka_unit_test(test_mmio_decode),
 		cmocka_unit_test(test_exception_entry),
 	};

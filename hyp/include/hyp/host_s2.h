@@ -41,6 +41,15 @@ int host_s2_donate(u64 pa, u64 nr, u32 lends);
  */
 void host_s2_reclaim(u64 pa, u64 nr, u32 lends);
 
+/*
+ * A protected guest's page at pa (donated) shared with the host, mapped into
+ * its stage-2 again; and taken back, unmapped, TLBs flushed on return.  0,
+ * GZVM_ERR_INVALID_ARGS (not a guest page in the other state) or
+ * GZVM_ERR_NO_MEMORY (no table for the mapping; nothing changed).
+ */
+int host_s2_share(u64 pa);
+int host_s2_unshare(u64 pa);
+
 /* Does the host's stage-2 map ipa right now (a fault on it is stale)? */
 bool host_s2_mapped(u64 ipa);
 

@@ -11,7 +11,9 @@
  *          hypervisor (the driver's run areas and buffers);
  *   HYP    the hypervisor's own (the carve-out);
  *   GUEST  donated to a protected guest: absent from the host's stage-2,
- *          mapped by exactly one VM, zeroed before it becomes HOST again.
+ *          mapped by exactly one VM, zeroed before it becomes HOST again;
+ *          unless the guest shares it with the host (MEM_SHARE): then it is
+ *          in the host's stage-2 too, still the guest's, until MEM_UNSHARE.
  */
 #ifndef HYP_MEM_OWNER_H
 #define HYP_MEM_OWNER_H
@@ -82,6 +84,18 @@ int mem_owner_donate(u64 pa, u32 lends);
 void mem_owner_reclaim(u64 pa, u32 lends);
 /* Pages owned by protected guests. */
 u64 mem_owner_total_donated(void);
+
+/*
+ * A donated page the guest shares with the host, or takes back (the caller
+ * maps it into the host's stage-2, or out of it).  0, or
+ * GZVM_ERR_INVALID_ARGS when pa is not a guest page not shared (share) or
+ * shared (unshare).  mem_owner_reclaim() ends sharing too.
+ */
+int mem_owner_share(u64 pa);
+int mem_owner_unshare(u64 pa);
+bool mem_owner_guest_shared(u64 pa);
+/* Guest pages shared with the host, over all VMs. */
+u64 mem_owner_total_shared(void);
 
 /* Counters for the tests and statistics of a page (0 when not RAM). */
 enum page_owner mem_owner_of(u64 pa);

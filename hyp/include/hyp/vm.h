@@ -124,6 +124,12 @@ int vm_start(struct vm *vm);
 s64 vm_mmio_guard(struct vm *vm, u32 fid, u64 ipa);
 bool vm_mmio_allowed(struct vm *vm, u64 ipa);
 
+/*
+ * A sealed VM's MEM_SHARE or MEM_UNSHARE (fid) of its page at ipa (vm lock
+ * held): the SMCCC status of gzvm.h's GZVM_HVC_MEM_SHARE.
+ */
+s64 vm_mem_share(struct vm *vm, u32 fid, u64 ipa);
+
 /* Is the VM protected and sealed: its memory and vCPU state hidden from the host? */
 static inline bool vm_sealed(const struct vm *vm)
 {

@@ -203,6 +203,21 @@ struct gzvm_create_device {
 #define GZVM_HVC_MMIO_GUARD_MAP		0xc6000042
 #define GZVM_HVC_MMIO_GUARD_UNMAP	0xc6000043
 #define GZVM_MMIO_GUARD_PAGES		64
+/*
+ * gzvm extension, answered by the hypervisor (modelled on Android pKVM's
+ * MEM_SHARE / MEM_UNSHARE): a protected guest lets the host see one page of
+ * its memory again (x1 = its page-aligned address), for virtio buffers, and
+ * takes it back.  A shared page stays the guest's: it is scrubbed like any
+ * other on its way back to the host.  x0 = 0; -1 (NOT_SUPPORTED) in a VM
+ * that is not protected and sealed, whose memory the host sees anyway; -3
+ * (INVALID_PARAMETER) for an address that is not a mapped page of guest
+ * memory, or a page already shared (SHARE) or not shared (UNSHARE); -4
+ * (GZVM_HVC_RET_NO_MEMORY) when the hypervisor has no page-table page for
+ * the host's mapping: nothing changed, and the guest may try again later.
+ */
+#define GZVM_HVC_MEM_SHARE		0xc6000044
+#define GZVM_HVC_MEM_UNSHARE		0xc6000045
+#define GZVM_HVC_RET_NO_MEMORY		(-4)
 
 /*
  * Union members of struct gzvm_vcpu_run.  They are named file-scope types
