@@ -4,9 +4,9 @@
 # tools/checkpatch.sh [RESULTS_DIR]
 #
 # Run the kernel's checkpatch.pl --strict on every source file of the
-# driver (driver/*.c, driver/*.h) and of the test kernel modules
-# (tests/system/modules/*/*.c).  checkpatch.pl comes from the
-# linux-source-6.1 package (tools/setup.sh puts it in
+# driver (driver/*.c, driver/*.h), of the test kernel modules
+# (tests/system/modules/*/*.c) and of the guest modules (guest/*.c).
+# checkpatch.pl comes from the linux-source-6.1 package (tools/setup.sh puts it in
 # build/deps/checkpatch/).  Prints one result per file; with RESULTS_DIR,
 # also writes RESULTS_DIR/checkpatch.tap.  Exit status 1 if any file has
 # an error, a warning or a check.
@@ -35,7 +35,7 @@ if [[ -n $RESULTS ]]; then
 	TAP=$RESULTS/checkpatch.tap
 fi
 
-mapfile -t files < <(cd "$ROOT" && ls driver/*.c driver/*.h tests/system/modules/*/*.c 2>/dev/null)
+mapfile -t files < <(cd "$ROOT" && ls driver/*.c driver/*.h tests/system/modules/*/*.c guest/*.c 2>/dev/null)
 n=0 fail=0 body=
 for f in "${files[@]}"; do
 	n=$((n + 1))
