@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,10 +340,14 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		usage_error("--memory: at least 16M, in whole 2M units");
 	if (RAM_BASE + cfg->mem_size > (1ULL << 40))
 		usage_error("--memory: RAM would end above 1 TiB (40-bit IPA)");
-	if (cfg->protected_vm && (cfg->nr_disks || cfg->rng || cfg->nr_nets || cfg->vsock_cid ||
-				  !strcmp(cfg->console, "virtio") || cfg->bios))
-		usage_error("--protected: no virtio devices (--disk, --rng, --net, --vsock-cid, "
-			    "--console virtio) or --bios yet: they need memory shared with the host");
+	/*
+	 * A protected guest's virtio buffers are bounced through pages it
+	 * shares (VIRTIO_F_ACCESS_PLATFORM, guest/linux/gzvm_shared_dma.c);
+	 * the vhost backends and the firmware's own devices cannot do that.
+	 */
+	if (cfg->protected_vm && (cfg->nr_nets || cfg->vsock_cid || cfg->bios))
+		usage_error("--protected: no --net, --vsock-cid or --bios yet: only the VMM's "
+			    "own virtio devices bounce through memory the guest shares");
 	if (cfg->protected_vm && cfg->backend && !strcmp(cfg->backend, "kvm"))
 		usage_error("--protected: only with the gzvm backend");
 	if (cfg->load_addr < RAM_BASE || cfg->load_addr >= RAM_BASE + cfg->mem_size)
@@ -391,9 +396,50 @@ static int create_virtio_devices(struct vm *vm)
 	return 0;
 }
 
+/*
+ * A protected guest's memory faults for the VMM, except the pages the guest
+ * shares: a device given anything else (a guest without gzvm_shared_dma,
+ * or a hostile one) is a SIGBUS in the thread touching it.  That is the
+ * guest's own doing, so it ends the VM with a message rather than a bare
+ * signal; a SIGBUS anywhere else keeps its default action.
+ */
+static const struct vm *sigbus_vm;
+
+static void put_hex(char *p, uint64_t v)
+{
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		p[i] = "0123456789abcdef"[v & 15];
+}
+
+static void protected_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	static const char msg[] = "gzvm-run: a device touched guest memory at 0x"
+				  "................ that the protected guest does not "
+				  "share with the host; stopping (status 1)\n";
+	char line[sizeof(msg)];
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	(void)uc;
+	for (int i = 0; i < sigbus_vm->nr_slots; i++) {
+		const struct mem_slot *m = &sigbus_vm->slots[i];
+
+		if (a >= (uintptr_t)m->hva && a - (uintptr_t)m->hva < m->size) {
+			memcpy(line, msg, sizeof(msg));
+			put_hex(line + sizeof("gzvm-run: a device touched guest memory at 0x") - 1,
+				m->gpa + (a - (uintptr_t)m->hva));
+			if (write(STDERR_FILENO, line, sizeof(line) - 1) < 0) {
+				/* nothing more to say */
+			}
+			_exit(1);
+		}
+	}
+	signal(sig, SIG_DFL);	/* not guest memory: the fault recurs and kills, as it would have */
+}
+
 /* Last before the first run: from then on the host sees neither memory nor registers. */
 static int set_protected(struct vm *vm)
 {
+	struct sigaction sa = { .sa_sigaction = protected_sigbus, .sa_flags = SA_SIGINFO };
 	int r;
 
 	if (!vm->be->set_protected) {
@@ -405,6 +451,9 @@ static int set_protected(struct vm *vm)
 		vmm_err("ENABLE_CAP(PROTECTED_VM): %s", strerror(-r));
 		return -1;
 	}
+	sigbus_vm = vm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 	if (vm->payload_size)
 		vmm_log("protected VM: the hypervisor checks the signed kernel (%llu bytes at 0x%llx) "
 			"at the first run", (unsigned long long)vm->payload_size,

@@ -53,6 +53,7 @@ void *gmem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len);
 
 #define VIRTIO_F_INDIRECT_DESC	28
 #define VIRTIO_F_VERSION_1	32
+#define VIRTIO_F_ACCESS_PLATFORM	33	/* the driver maps buffers with its DMA API */
 
 /* The largest queue any device may offer (QueueNumMax). */
 #define VIRTQ_MAX_SIZE		1024

@@ -129,8 +129,13 @@ int virtio_io_start(struct vm *vm)
 	io.stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (io.stop_fd < 0 || epoll_ctl(io.epfd, EPOLL_CTL_ADD, io.stop_fd, &ev))
 		return -errno;
-	/* no signal for this thread: SIGUSR1 kicks vCPUs, the rest go to main */
+	/*
+	 * no signal for this thread: SIGUSR1 kicks vCPUs, the rest go to main;
+	 * but its own faults on guest memory (a protected guest's page it did
+	 * not share) must reach main.c's SIGBUS handler, not kill blocked
+	 */
 	sigfillset(&all);
+	sigdelset(&all, SIGBUS);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	r = pthread_create(&io.thread, NULL, io_thread, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -474,6 +474,13 @@ struct virtio_dev *virtio_mmio_create(struct vm *vm, const struct virtio_dev_ops
 	d->ops = ops;
 	d->priv = priv;
 	d->features = features;
+	/*
+	 * A protected guest must bounce its buffers through shared memory: the
+	 * feature tells its driver to map them with the DMA API.  Addresses
+	 * stay guest physical, so nothing else changes here.
+	 */
+	if (vm->cfg && vm->cfg->protected_vm)
+		d->features |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
 	d->index = vm->nr_virtio;
 	d->base = VIRTIO_MMIO_BASE + VIRTIO_MMIO_STRIDE * (uint64_t)d->index;
 	d->spi = VIRTIO_MMIO_SPI + (uint32_t)d->index;
