@@ -17,6 +17,12 @@
 #               sha256 of its lines containing a 7, last 1000 of them
 #   fail        a command that must fail (ls of a missing file, status 1)
 #   modules     /lib/gzvm/load-modules (virtio-mmio, virtio-blk, ext4, ...)
+#   shared-dma  insmod /lib/gzvm/gzvm_shared_dma.ko, before anything loads
+#               virtio_mmio: out= its line in the kernel log (the pool it
+#               shares with the host); in a VM that is not protected it
+#               refuses to load (status 1)
+#   disk-sum    the sha256 of the first 8 MiB of /dev/vda, read in 1 MiB
+#               requests (through the bounce pool, in a protected guest)
 #   busabort    a load from 0x0b000000, where the board has nothing (through
 #               /dev/mem): the VMM answers with an external abort, so the
 #               process dies of SIGBUS (status 135) and the guest goes on
@@ -108,6 +114,14 @@ t_disk_write() {
 	_s=$?
 	umount /mnt || return 1
 	return $_s
+}
+t_shared_dma() {
+	insmod /lib/gzvm/gzvm_shared_dma.ko || return 1
+	dmesg | grep -o 'gzvm_shared_dma: .* shared with the host.*'
+}
+t_disk_sum() {
+	wait_disk || return 1
+	dd if=/dev/vda bs=1M count=8 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 t_disk_read() {
 	wait_disk || return 1
@@ -222,7 +236,7 @@ t_vsock_client() {
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
 	cpus | cmd | fail | modules | busabort) run "$t" "t_$t" ;;
-	disk-write | disk-read | disk-ro | ddbench) run "$t" "t_$(echo "$t" | tr - _)" ;;
+	shared-dma | disk-sum | disk-write | disk-read | disk-ro | ddbench) run "$t" "t_$(echo "$t" | tr - _)" ;;
 	net | net2 | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac

@@ -3,7 +3,7 @@
 #
 # /init of the guest for the virtio check (init-test.sh, vmm_virtio): the
 # guest is booted by gzvm-run with
-#	--disk RO.img,ro --disk RW.img --rng --console virtio
+#	--disk RO.img,ro --disk RW.img --rng --console virtio [--protected]
 # loads the virtio modules from /lib/gzvm (those the kernel does not have
 # built in) and reports on its console (ttyAMA0) what it saw:
 #	vda: sha256, size, read-only flag, serial (GET_ID); a refused write
@@ -14,6 +14,11 @@
 # The host compares everything with its own view.
 say() { echo "gzvm-virtio: $*"; }
 say "/init running"
+# a protected guest bounces its virtio DMA through the pool this module
+# shares; in any other VM it refuses to load
+if insmod /lib/gzvm/gzvm_shared_dma.ko 2>/dev/null; then
+	say "shared-dma $(dmesg | grep -o 'gzvm_shared_dma: .* shared with the host')"
+fi
 for m in virtio_mmio virtio_blk virtio_console virtio-rng; do
 	if [ -f /lib/gzvm/$m.ko ]; then
 		insmod /lib/gzvm/$m.ko || say "insmod $m failed"

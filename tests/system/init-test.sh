@@ -233,7 +233,10 @@ vmm_time() { # vmm_time BACKEND CPUS: the time to the guest's /init
 vmm_guests() {
 	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
 	for n in 1 4; do
-		vmm_boot "cmd-$n" $1 $n cpus,cmd,fail,modules,busabort poweroff
+		vmm_boot "cmd-$n" $1 $n shared-dma,cpus,cmd,fail,modules,busabort poweroff
+		_got=$(guest_result shared-dma)
+		check "vmm: $1: guest 'cmd-$n': gzvm_shared_dma refuses to load in a VM that is not protected" \
+			"got '$_got'" [ "${_got%% *}" = status=1 ]
 		check_result $1 cpus "status=0 out=$n" "counts $n processors"
 		check_result $1 cmd "status=0 out=$sha" \
 			"a pipeline over a known file gives the digest computed on the build machine"
@@ -269,10 +272,27 @@ vmm_protected() {
 	fi
 	sha=$(cat /lib/gzvm/guest-known.sha256 2>/dev/null)
 	cat /lib/gzvm/guest-Image $_sig >$_img
-	vmm_boot protected gzvm 2 cpus,cmd,fail,busabort poweroff --protected --kernel $_img
+	# its virtio-blk disk: read, written and read back through the pages it shares
+	_pdisk=/tmp/guest-disk-protected.ext4
+	cp /lib/gzvm/guest-disk.ext4 $_pdisk
+	_dsum=$(dd if=$_pdisk bs=1M count=8 2>/dev/null | sha256sum | cut -d' ' -f1)
+	token=gzvm-pvm-$(hexdump -n 8 -e '2/4 "%08x"' /dev/urandom)
+	vmm_boot protected gzvm 2 \
+		"shared-dma,cpus,cmd,disk-sum,disk-write,disk-read,fail,busabort gzvmguest.token=$token" \
+		poweroff --protected --kernel $_img --disk $_pdisk
+	_got=$(guest_result shared-dma)
+	check "vmm: gzvm: guest 'protected': gzvm_shared_dma shares its 4 MiB bounce pool with the host" \
+		"got '$_got'" sh -c "echo '$_got' | grep -q '^status=0 out=gzvm_shared_dma: 4096 KiB shared with the host'"
 	check_result gzvm cpus "status=0 out=2" "counts 2 processors"
 	check_result gzvm cmd "status=0 out=$sha" \
 		"a pipeline over a known file gives the digest computed on the build machine"
+	check_result gzvm disk-sum "status=0 out=$_dsum" \
+		"reads 8 MiB of its virtio-blk disk, bounced, with the digest the host computed"
+	check_result gzvm disk-write "status=0 out=wrote $token" \
+		"mounts its virtio-blk disk and writes a file"
+	check_result gzvm disk-read "status=0 out=$token" "reads the file back after a remount"
+	check "vmm: gzvm: the protected guest's file reached the disk image on the host" \
+		"no '$token' in $_pdisk" grep -q "$token" $_pdisk
 	_got=$(guest_result busabort)
 	check "vmm: gzvm: guest 'protected': a load where the board has nothing kills the process with SIGBUS (135)" \
 		"got '$_got'" [ "${_got%% *}" = status=135 ]
@@ -280,6 +300,17 @@ vmm_protected() {
 		"status $VMM_RC; $(grep -m1 'protected VM' $VMM_OUT)" \
 		sh -c "[ $VMM_RC -eq 0 ] && grep -q 'checks the signed kernel' $VMM_OUT"
 	vmm_time gzvm "2 (protected)"
+	# without the bounce pool its rings are in memory the host cannot read:
+	# the VMM stops with a message when the device first touches one
+	timeout 120 /lib/gzvm/gzvm-run --protected --kernel $_img --disk $_pdisk \
+		--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 256M \
+		--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=disk-read" \
+		</dev/null >/tmp/vmm-unshared.log 2>&1
+	_rc=$?
+	tr -d '\r' </tmp/vmm-unshared.log | sed 's/^/vmm-guest: /'
+	check "vmm: gzvm: a protected guest's virtio ring outside shared memory stops the VMM (status 1), never read" \
+		"status $_rc" sh -c "[ $_rc -eq 1 ] && grep -q 'that the protected guest does not share' /tmp/vmm-unshared.log"
+	rm -f $_pdisk
 	# one byte of the kernel changed after signing
 	printf 'X' | dd of=$_img bs=1 seek=70000 conv=notrunc 2>/dev/null
 	timeout 120 /lib/gzvm/gzvm-run --protected --kernel $_img \
@@ -344,13 +375,26 @@ vmm_disk() {
 # disk of a known pattern, a zeroed read-write disk, --rng and
 # --console virtio fed one line on stdin; compare what the guest reports
 # with the host's own view, and the read-write image after gzvm-run exited.
+# vmm_virtio BACKEND protected: the same guest, signed and protected, its
+# virtio DMA bounced through the pages gzvm_shared_dma shares.
 vmm_virtio() {
-	_vi=/lib/gzvm/guest-virtio-initramfs.cpio.gz
+	_vi=/lib/gzvm/guest-virtio-initramfs.cpio.gz _vk=/lib/gzvm/guest-Image _vp=
 	if [ ! -f $_vi ]; then
 		nok "vmm: $1: virtio guest initramfs in /lib/gzvm" "no $_vi"
 		return
 	fi
-	_ro=/tmp/virtio-ro.img _rw=/tmp/virtio-rw.img _out=/tmp/vmm-virtio-$1.log
+	if [ "$2" = protected ]; then
+		if [ ! -f /lib/gzvm/guest-Image.gzvmsig ]; then
+			nok "vmm: $1: the protected virtio guest boots" "no guest-Image.gzvmsig in the initramfs"
+			return
+		fi
+		_vk=/tmp/guest-Image.virtio-signed _vp=--protected
+		cat /lib/gzvm/guest-Image /lib/gzvm/guest-Image.gzvmsig >$_vk
+		set -- "$1 (protected)" "$1"
+	else
+		set -- "$1" "$1"
+	fi
+	_ro=/tmp/virtio-ro.img _rw=/tmp/virtio-rw.img _out=/tmp/vmm-virtio-$2.log
 	yes gzvm-virtio-pattern | head -c 1048576 >$_ro
 	dd if=/dev/zero of=$_rw bs=1024 count=2048 2>/dev/null
 	_want=$(sha256sum <$_ro | cut -d' ' -f1)
@@ -372,8 +416,8 @@ vmm_virtio() {
 	# boot whose console is silent for 120 s, so a guest that hangs must be
 	# ended (and reported, with where it stopped) before that
 	{
-		timeout 100 /lib/gzvm/gzvm-run --backend $1 \
-			--kernel /lib/gzvm/guest-Image --initrd $_vi --memory 256M --cpus 2 \
+		timeout 100 /lib/gzvm/gzvm-run --backend $2 $_vp \
+			--kernel $_vk --initrd $_vi --memory 256M --cpus 2 \
 			--cmdline "console=ttyAMA0 panic=-1" --console virtio \
 			--disk $_ro,ro --disk $_rw --rng -v </tmp/virtio-in 2>&1
 		echo "gzvm-run-status=$?"
@@ -412,6 +456,11 @@ vmm_virtio() {
 		"$(grep -o 'gzvm-virtio: hvc0 .*' $_out)" grep -q "gzvm-virtio: hvc0 read 'host-says-ping'" $_out
 	check "vmm: $1: virtio: no device asked for a reset" \
 		"$(grep -m1 'needs a reset' $_out)" [ -z "$(grep 'needs a reset' $_out)" ]
+	if [ -n "$_vp" ]; then
+		check "vmm: $1: virtio: the guest bounced through its 4 MiB shared pool" \
+			"no 'shared-dma' line" grep -q 'gzvm-virtio: shared-dma gzvm_shared_dma: 4096 KiB shared' $_out
+		rm -f $_vk
+	fi
 	rm -f $_ro $_rw
 }
 # --- end vmm virtio ---
@@ -541,6 +590,26 @@ if [ "$MODE" = kvm ]; then
 	finish poweroff
 fi
 # --- end vmm ---
+
+# gzvmtest.only=f1,f2:arg (GZVM_SYSTEM_ONLY of run.sh): a development run
+# of those test functions of this file with gzvm.ko loaded, each called as
+# "f1 gzvm" or "f2 gzvm arg" (vmm_protected, vmm_virtio:protected, ...)
+ONLY=$(param only "")
+if [ -n "$ONLY" ]; then
+	insmod /lib/gzvm/gzvm.ko
+	check "gzvm.ko loads" "insmod exit status $?" [ -c /dev/gzvm -o -f /sys/class/misc/gzvm/dev ]
+	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
+		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+	for f in $(echo "$ONLY" | tr ',' ' '); do
+		case $f in
+		*:*) "${f%%:*}" gzvm "${f#*:}" ;;
+		*) "$f" gzvm ;;
+		esac
+	done
+	bad=$(dmesg | grep -E 'Internal error|Oops|BUG:|Unable to handle|WARNING:|Call trace:' | head -n3)
+	check "no oops, BUG or WARNING in the host kernel log" "$(echo $bad)" [ -z "$bad" ]
+	finish poweroff
+fi
 
 # --- CPUs ------------------------------------------------------------------
 # Count the CPUs in a list such as "0-3" or "0,2-3".
@@ -767,6 +836,7 @@ if [ -f $GZKO ]; then
 		[ "$FIRMWARE" != none ] && vmm_firmware gzvm	# vmm firmware
 		vmm_disk gzvm
 		vmm_virtio gzvm	# vmm virtio
+		vmm_virtio gzvm protected
 		vmm_net_vsock gzvm	# vmm net and vsock
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)

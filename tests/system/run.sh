@@ -35,6 +35,10 @@
 #                        so make check stays within ~42 minutes)
 #   GZVM_SELFTESTS="a b" a development run: each boot only loads gzvm.ko and
 #                        runs those selftests (gzvm_selftest -l lists them)
+#   GZVM_SYSTEM_ONLY="f g:a" a development run: each boot only loads gzvm.ko
+#                        and runs those test functions of init-test.sh, as
+#                        "f gzvm" and "g gzvm a" (vmm_protected,
+#                        vmm_virtio:protected, ...)
 #   GZVM_SELFTEST_DEEP=1 with GZVM_SELFTESTS: their long counts (for
 #                        hvcfuzz, randguest, ioctls: 10-20 times as many)
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
@@ -143,9 +147,18 @@ vmm_files() {
 	mkdir -p "$GDIR/$1"
 	ln -f "${!var}" "$GDIR/$1/guest-Image" 2>/dev/null ||
 		cp "${!var}" "$GDIR/$1/guest-Image"
+	# the protected guest's virtio DMA bounce (guest/gzvm_shared_dma.c)
+	local shared_dma=$GDIR/$1/kmod/gzvm_shared_dma.ko
+	if ! "$ROOT/tools/build-kmod.sh" "$ROOT/guest" "$1" "$GDIR/$1/kmod" -- W=1 \
+		>"$WORK/guest-kmod-$1.log" 2>&1 || grep -q 'warning:' "$WORK/guest-kmod-$1.log"; then
+		echo "system: building gzvm_shared_dma.ko for $1 failed (or warned):" >&2
+		cat "$WORK/guest-kmod-$1.log" >&2
+		shared_dma=
+	fi
 	if ! "$ROOT/tools/mkinitramfs.sh" -o "$GDIR/$1/guest-initramfs.cpio.gz" \
 		--modules "$1" "$GUEST_MODULES" "$ROOT/tests/system/guest-init.sh" \
-		"$GDIR/files/known.txt" ${VSOCK_ECHO:+"$VSOCK_ECHO"} >>"$WORK/vmm.log" 2>&1; then
+		"$GDIR/files/known.txt" ${VSOCK_ECHO:+"$VSOCK_ECHO"} ${shared_dma:+"$shared_dma"} \
+		>>"$WORK/vmm.log" 2>&1; then
 		echo "system: building the guest initramfs for $1 failed:" >&2
 		cat "$WORK/vmm.log" >&2
 		return 0
@@ -228,6 +241,8 @@ virtio_guest_files() { # virtio_guest_files KTAG: the virtio guest initramfs for
 			xz -dc "${!var}/kernel/$m.ko.xz" >"$dir/$(basename "$m").ko"
 		fi	# else built in
 	done
+	# vmm_virtio protected: the bounce pool, loaded first (vmm_files built it)
+	[[ -f $GDIR/$1/kmod/gzvm_shared_dma.ko ]] && cp "$GDIR/$1/kmod/gzvm_shared_dma.ko" "$dir/"
 	"$ROOT/tools/mkinitramfs.sh" -o "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz" \
 		"$ROOT/tests/system/guest-virtio.sh" "$dir"/*.ko >>"$WORK/vmm.log" 2>&1 || return 0
 	echo "$WORK/guest/$1/guest-virtio-initramfs.cpio.gz"
@@ -313,6 +328,7 @@ run_config() {
 	local append="gzvmtest.mode=$mode gzvmtest.cpus=$smp gzvmtest.hotplug=$ROUNDS"
 	[[ -n ${GZVM_SELFTESTS:-} ]] && append+=" gzvmtest.selftests=${GZVM_SELFTESTS// /,}"
 	[[ -n ${GZVM_SELFTESTS:-} && ${GZVM_SELFTEST_DEEP:-0} == 1 ]] && append+=" gzvmtest.selftest_deep=1"
+	[[ -n ${GZVM_SYSTEM_ONLY:-} ]] && append+=" gzvmtest.only=${GZVM_SYSTEM_ONLY// /,}"
 	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
 	# vmm firmware, in the main configuration only: U-Boot and EDK2 on kvm;
 	# on gzvm (minutes each) U-Boot, and EDK2 only in the deep run
