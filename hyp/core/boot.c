@@ -190,9 +190,13 @@ void hyp_boot_main(u64 dtb_pa, u64 load_pa)
 		hyp_panic("options: %s", err);
 	if (err[0])
 		hyp_log("options: %s", err);
-	if (opt.have_pvm_key)
-		payload_set_key(opt.pvm_key);
-	hyp_log("protected VMs: %s", opt.have_pvm_key ? "payloads verified against pvm_key" :
+	/* the key from the DTB or the command line; two different keys is a broken boot */
+	if (bi.have_pvm_key && opt.have_pvm_key && memcmp(bi.pvm_key, opt.pvm_key, sizeof(opt.pvm_key)))
+		hyp_panic("pvm_key= and /chosen/gzvm,pvm-key name different keys");
+	if (bi.have_pvm_key || opt.have_pvm_key)
+		payload_set_key(bi.have_pvm_key ? bi.pvm_key : opt.pvm_key);
+	hyp_log("protected VMs: %s", bi.have_pvm_key ? "payloads verified against /chosen/gzvm,pvm-key" :
+		opt.have_pvm_key ? "payloads verified against pvm_key" :
 		"no pvm_key, payloads measured, not verified");
 	if (!bi.psci_smc)
 		hyp_panic("the DTB's PSCI node must use the smc method (EL2 calls firmware by SMC)");

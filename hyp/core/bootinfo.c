@@ -161,13 +161,22 @@ static int parse_modules(const void *dtb, struct boot_info *bi, char *err, size_
 	return 0;
 }
 
-static void parse_chosen_args(const void *dtb, struct boot_info *bi)
+static int parse_chosen_args(const void *dtb, struct boot_info *bi, char *err, size_t errlen)
 {
 	int chosen = dt_path_offset(dtb, "/chosen");
-	int len;
+	int len, key_len;
 	const char *args = chosen >= 0 ? dt_getprop(dtb, chosen, "bootargs", &len) : NULL;
+	const u8 *key = chosen >= 0 ? dt_getprop(dtb, chosen, "gzvm,pvm-key", &key_len) : NULL;
 
 	bi->hyp_args = args && len > 0 && args[len - 1] == '\0' ? args : NULL;
+	if (key) {
+		if (key_len != (int)sizeof(bi->pvm_key))
+			FAIL("/chosen/gzvm,pvm-key must be 32 bytes (an Ed25519 public key), not %d",
+			     key_len);
+		memcpy(bi->pvm_key, key, sizeof(bi->pvm_key));
+		bi->have_pvm_key = true;
+	}
+	return 0;
 }
 
 static void parse_psci(const void *dtb, struct boot_info *bi)
@@ -198,10 +207,9 @@ int bootinfo_parse(const void *dtb, struct boot_info *bi, char *err, size_t errl
 {
 	memset(bi, 0, sizeof(*bi));
 	if (parse_memory(dtb, bi, err, errlen) || parse_cpus(dtb, bi, err, errlen) ||
-	    parse_modules(dtb, bi, err, errlen))
+	    parse_modules(dtb, bi, err, errlen) || parse_chosen_args(dtb, bi, err, errlen))
 		return -1;
 	bi->have_uart = bootinfo_find_uart(dtb, &bi->uart_base);
-	parse_chosen_args(dtb, bi);
 	parse_psci(dtb, bi);
 	parse_gic(dtb, bi);
 	return 0;

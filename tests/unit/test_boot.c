@@ -111,6 +111,30 @@ static void test_parse_missing_kernel(void **state)
 	free(b);
 }
 
+/* /chosen/gzvm,pvm-key: the payload key as a DTB property, exactly 32 bytes */
+static void test_parse_pvm_key(void **state)
+{
+	void *b = editable_copy();
+	u8 key[33];
+	struct boot_info bi;
+	char err[BOOT_ERR_MAX];
+	int chosen = dt_path_offset(b, "/chosen");
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(key); i++)
+		key[i] = (u8)(0xa0 + i);
+	assert_int_equal(bootinfo_parse(b, &bi, err, sizeof(err)), 0);
+	assert_false(bi.have_pvm_key);
+	assert_int_equal(dt_setprop(b, chosen, "gzvm,pvm-key", key, 32), 0);
+	assert_int_equal(bootinfo_parse(b, &bi, err, sizeof(err)), 0);
+	assert_true(bi.have_pvm_key);
+	assert_memory_equal(bi.pvm_key, key, 32);
+	assert_int_equal(dt_setprop(b, chosen, "gzvm,pvm-key", key, 33), 0);
+	assert_int_equal(bootinfo_parse(b, &bi, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "32 bytes"));
+	free(b);
+}
+
 static void test_parse_bad_cpus(void **state)
 {
 	void *b = editable_copy();
@@ -409,6 +433,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_virt),
 		cmocka_unit_test(test_parse_missing_kernel),
+		cmocka_unit_test(test_parse_pvm_key),
 		cmocka_unit_test(test_parse_bad_cpus),
 		cmocka_unit_test(test_parse_wrapping_memory),
 		cmocka_unit_test(test_uart_via_alias_and_options),

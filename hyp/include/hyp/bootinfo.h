@@ -39,6 +39,9 @@ struct boot_info {
 	struct mem_range initrd;	/* "multiboot,ramdisk" module */
 
 	const char *hyp_args;	/* /chosen/bootargs: the hypervisor's own options, or NULL */
+	/* /chosen/gzvm,pvm-key (32 bytes): the key of protected VMs' payloads, as pvm_key= */
+	bool have_pvm_key;
+	u8 pvm_key[32];
 };
 
 /*
@@ -56,8 +59,9 @@ bool bootinfo_find_uart(const void *dtb, u64 *base);
  *                         rounded up to 2 MiB; 8M..1G)
  *   pvm_key=<64 hex digits>
  *                         the Ed25519 public key protected VMs' payloads
- *                         must be signed with (docs/protected-vms.md);
- *                         without it, protected VMs run unverified
+ *                         must be signed with (docs/protected-vms.md),
+ *                         as the DTB property /chosen/gzvm,pvm-key gives it
+ *                         too; without either, protected VMs run unverified
  * Unknown options are reported, not fatal.
  */
 struct hyp_options {
