@@ -54,6 +54,16 @@ int build_fdt(struct vm *vm, void *fdt, size_t size)
 		TRY(fdt_property_u64(fdt, "linux,initrd-start", vm->initrd_gpa));
 		TRY(fdt_property_u64(fdt, "linux,initrd-end", vm->initrd_gpa + vm->initrd_size));
 	}
+	/*
+	 * A protected guest's measurement, filled in by the hypervisor when it
+	 * seals the VM (docs/protected-vms.md); zeros until then, and without
+	 * a verified payload.
+	 */
+	if (cfg->protected_vm) {
+		static const uint8_t placeholder[32];
+
+		TRY(fdt_property(fdt, "gzvm,pvm-measurement", placeholder, sizeof(placeholder)));
+	}
 	TRY(fdt_end_node(fdt));
 
 	/* /memory: one contiguous bank */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Verified boot of protected VMs (see payload.h). */
+#include <fdt.h>
 #include <gzvm/hvc.h>
+#include <hyp/arch.h>
 #include <hyp/log.h>
 #include <hyp/payload.h>
+#include <hyp/spinlock.h>
 #include <hyp/string.h>
 #include <hyp/vm.h>
 
@@ -25,11 +28,16 @@ bool payload_range_ok(u64 gpa, u64 size)
 	return size > PAYLOAD_FOOTER_SIZE && gpa + size > gpa;
 }
 
-/* Hash [ipa, ipa + len) of guest memory, or copy it to out (if not NULL). */
-static int walk_guest(struct vm *vm, u64 ipa, u64 len, struct sha256_ctx *hash, u8 *out)
+/*
+ * Hash [ipa, ipa + len) of guest memory, copy it to out, or write in over
+ * it (each if not NULL; a write is cleaned to the point of coherency, as
+ * the guest may read it with its MMU off).
+ */
+static int walk_guest(struct vm *vm, u64 ipa, u64 len, struct sha256_ctx *hash, u8 *out,
+		      const u8 *in)
 {
 	while (len) {
-		const u8 *page = vm_guest_page(vm, ipa);
+		u8 *page = (u8 *)vm_guest_page(vm, ipa);
 		u64 off = ipa & (PAGE_SZ - 1), n = MIN(len, PAGE_SZ - off);
 
 		if (!page)
@@ -39,6 +47,11 @@ static int walk_guest(struct vm *vm, u64 ipa, u64 len, struct sha256_ctx *hash, 
 		if (out) {
 			memcpy(out, page + off, n);
 			out += n;
+		}
+		if (in) {
+			memcpy(page + off, in, n);
+			arch_dcache_clean_range(page + off, n);
+			in += n;
 		}
 		ipa += n;
 		len -= n;
@@ -61,9 +74,9 @@ int payload_verify(struct vm *vm)
 	}
 	image = vm->payload_size - PAYLOAD_FOOTER_SIZE;	/* payload_range_ok() */
 	sha256_init(&ctx);
-	ret = walk_guest(vm, vm->payload_gpa, image, &ctx, NULL);
+	ret = walk_guest(vm, vm->payload_gpa, image, &ctx, NULL, NULL);
 	if (!ret)
-		ret = walk_guest(vm, vm->payload_gpa + image, sizeof(footer), NULL, footer);
+		ret = walk_guest(vm, vm->payload_gpa + image, sizeof(footer), NULL, footer, NULL);
 	if (ret) {
 		hyp_log("vm%u: payload not all in mapped guest memory", vm->id);
 		return ret;
@@ -84,4 +97,76 @@ int payload_verify(struct vm *vm)
 		(unsigned long long)image, trust.have_key ? "verified" : "measured (no pvm_key)",
 		vm->measurement[0], vm->measurement[1], vm->measurement[2], vm->measurement[3]);
 	return GZVM_OK;
+}
+
+/* One guest DTB at a time is read here to find the property (seals are rare). */
+static struct {
+	spinlock_t lock;
+	u8 blob[PAYLOAD_DT_MAX];
+} dt_scratch = { .lock = SPINLOCK_INIT };
+
+static u32 be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/*
+ * Where the value of PAYLOAD_DT_PROP is in blob (size bytes): *off, or -1
+ * when it has none.  Any other place or size it could have is refused, so
+ * the blob can hold no value but the one the hypervisor writes.
+ */
+static int find_measurement_prop(const u8 *blob, u32 size, int *off)
+{
+	int chosen, node, depth = 0;
+
+	*off = -1;
+	if (dt_check(blob, size) < 0)
+		return GZVM_ERR_INVALID_ARGS;
+	chosen = dt_path_offset(blob, "/chosen");
+	for (node = dt_next_node(blob, -1, &depth); node >= 0; node = dt_next_node(blob, node, &depth)) {
+		for (int prop = dt_first_prop(blob, node); prop >= 0; prop = dt_next_prop(blob, prop)) {
+			const char *name;
+			int len;
+			const u8 *val = dt_prop_value(blob, prop, &name, &len);
+
+			if (!val || strcmp(name, PAYLOAD_DT_PROP))
+				continue;
+			if (node != chosen || len != SHA256_DIGEST_SIZE || *off >= 0)
+				return GZVM_ERR_INVALID_ARGS;
+			*off = (int)(val - blob);
+		}
+	}
+	return GZVM_OK;
+}
+
+int payload_show_measurement(struct vm *vm, u64 dtb_ipa)
+{
+	static const u8 none[SHA256_DIGEST_SIZE];
+	u8 hdr[8];
+	u32 size;
+	int off, ret;
+
+	/* no DTB at all: the guest boots without one and finds nothing to believe */
+	if (walk_guest(vm, dtb_ipa, sizeof(hdr), NULL, hdr, NULL) || be32(hdr) != DT_MAGIC)
+		return GZVM_OK;
+	size = be32(hdr + 4);
+	if (size > sizeof(dt_scratch.blob)) {
+		hyp_log("vm%u: DTB at %llx larger than %u bytes: not sealed", vm->id,
+			(unsigned long long)dtb_ipa, (unsigned int)PAYLOAD_DT_MAX);
+		return GZVM_ERR_INVALID_ARGS;
+	}
+	spin_lock(&dt_scratch.lock);
+	ret = walk_guest(vm, dtb_ipa, size, NULL, dt_scratch.blob, NULL);
+	if (!ret)
+		ret = find_measurement_prop(dt_scratch.blob, size, &off);
+	spin_unlock(&dt_scratch.lock);
+	if (ret) {
+		hyp_log("vm%u: DTB at %llx not all mapped, malformed, or with a %s elsewhere than "
+			"in /chosen: not sealed", vm->id, (unsigned long long)dtb_ipa, PAYLOAD_DT_PROP);
+		return GZVM_ERR_INVALID_ARGS;
+	}
+	if (off < 0)
+		return GZVM_OK;
+	return walk_guest(vm, dtb_ipa + (u64)off, SHA256_DIGEST_SIZE, NULL, NULL,
+			  vm->measured ? vm->measurement : none);
 }

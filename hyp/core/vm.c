@@ -408,6 +408,11 @@ static int seal(struct vm *vm)
 	}
 	if (!ret)
 		ret = payload_verify(vm);
+	for (unsigned int i = 0; !ret && i < GZVM_MAX_VCPUS; i++) {
+		/* each vCPU that starts on boots with the DTB in its x0 */
+		if (vm->vcpus[i] && !vm->vcpus[i]->powered_off)
+			ret = payload_show_measurement(vm, vm->vcpus[i]->ctx.x[0]);
+	}
 	if (ret) {
 		/* the guest never ran: nothing to scrub, the pages go back as they were */
 		c = (struct map_cursor){ 0 };

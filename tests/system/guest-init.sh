@@ -21,6 +21,8 @@
 #               virtio_mmio: out= its line in the kernel log (the pool it
 #               shares with the host); in a VM that is not protected it
 #               refuses to load (status 1)
+#   measurement /chosen/gzvm,pvm-measurement of the device tree in hex
+#               (a protected guest: what the hypervisor verified)
 #   disk-sum    the sha256 of the first 8 MiB of /dev/vda, read in 1 MiB
 #               requests (through the bounce pool, in a protected guest)
 #   busabort    a load from 0x0b000000, where the board has nothing (through
@@ -118,6 +120,9 @@ t_disk_write() {
 t_shared_dma() {
 	insmod /lib/gzvm/gzvm_shared_dma.ko || return 1
 	dmesg | grep -o 'gzvm_shared_dma: .* shared with the host.*'
+}
+t_measurement() {
+	od -An -tx1 -v /proc/device-tree/chosen/gzvm,pvm-measurement | tr -d ' \n'
 }
 t_disk_sum() {
 	wait_disk || return 1
@@ -235,7 +240,7 @@ t_vsock_client() {
 
 for t in $(param test cpus | tr ',' ' '); do
 	case $t in
-	cpus | cmd | fail | modules | busabort) run "$t" "t_$t" ;;
+	cpus | cmd | fail | modules | busabort | measurement) run "$t" "t_$t" ;;
 	shared-dma | disk-sum | disk-write | disk-read | disk-ro | ddbench) run "$t" "t_$(echo "$t" | tr - _)" ;;
 	net | net2 | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;

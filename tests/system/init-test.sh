@@ -278,7 +278,7 @@ vmm_protected() {
 	_dsum=$(dd if=$_pdisk bs=1M count=8 2>/dev/null | sha256sum | cut -d' ' -f1)
 	token=gzvm-pvm-$(hexdump -n 8 -e '2/4 "%08x"' /dev/urandom)
 	vmm_boot protected gzvm 2 \
-		"shared-dma,cpus,cmd,disk-sum,disk-write,disk-read,fail,busabort gzvmguest.token=$token" \
+		"shared-dma,cpus,cmd,measurement,disk-sum,disk-write,disk-read,fail,busabort gzvmguest.token=$token" \
 		poweroff --protected --kernel $_img --disk $_pdisk
 	_got=$(guest_result shared-dma)
 	check "vmm: gzvm: guest 'protected': gzvm_shared_dma shares its 4 MiB bounce pool with the host" \
@@ -286,6 +286,8 @@ vmm_protected() {
 	check_result gzvm cpus "status=0 out=2" "counts 2 processors"
 	check_result gzvm cmd "status=0 out=$sha" \
 		"a pipeline over a known file gives the digest computed on the build machine"
+	check_result gzvm measurement "status=0 out=$(sha256sum /lib/gzvm/guest-Image | cut -d' ' -f1)" \
+		"its device tree holds the hypervisor's measurement: the SHA-256 of the kernel it verified"
 	check_result gzvm disk-sum "status=0 out=$_dsum" \
 		"reads 8 MiB of its virtio-blk disk, bounced, with the digest the host computed"
 	check_result gzvm disk-write "status=0 out=wrote $token" \

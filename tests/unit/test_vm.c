@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include <asm/sysreg.h>
+#include <fdt.h>
 #include <gzvm/hvc.h>
 #include <hyp/host_s2.h>
 #include <hyp/hypercall.h>
@@ -1167,6 +1168,115 @@ static void test_protected_payload(void **state)
 	destroy_all(vm);
 }
 
+/* --- the measurement in the guest's DTB ---------------------------------- */
+
+enum dt_shape { DT_GOOD, DT_SHORT, DT_TWICE, DT_ELSEWHERE, DT_NONE, DT_BROKEN };
+
+/* A DTB of one page at pa: /chosen and /soc, the measurement property where shape says. */
+static void make_guest_dtb(u64 pa, enum dt_shape shape, u8 fill)
+{
+	/* the smallest tree: header, an empty reservation map, a root node, no strings */
+	static const u8 empty[72] = {
+		0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 72, 0, 0, 0, 56, 0, 0, 0, 72,
+		0, 0, 0, 40, 0, 0, 0, 17, 0, 0, 0, 16, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 16, [56] = 0, 0, 0, 1, 0, 0, 0, 0,
+		0, 0, 0, 2, 0, 0, 0, 9,
+	};
+	void *dt = (void *)(uintptr_t)pa;
+	u8 val[32];
+	int chosen, soc;
+
+	memset(val, fill, sizeof(val));
+	assert_int_equal(dt_open_into(empty, dt, PG), 0);
+	chosen = dt_add_subnode(dt, dt_root(), "chosen");
+	assert_true(chosen >= 0);
+	assert_int_equal(dt_setprop_string(dt, chosen, "bootargs", "console=ttyAMA0"), 0);
+	if (shape == DT_GOOD || shape == DT_TWICE || shape == DT_BROKEN)
+		assert_int_equal(dt_setprop(dt, chosen, PAYLOAD_DT_PROP, val, 32), 0);
+	if (shape == DT_SHORT)
+		assert_int_equal(dt_setprop(dt, chosen, PAYLOAD_DT_PROP, val, 16), 0);
+	soc = dt_add_subnode(dt, dt_root(), "soc");
+	assert_true(soc >= 0);
+	if (shape == DT_TWICE || shape == DT_ELSEWHERE)
+		assert_int_equal(dt_setprop(dt, soc, PAYLOAD_DT_PROP, val, 32), 0);
+	if (shape == DT_BROKEN)
+		((u8 *)dt)[11] = 0xfe;	/* off_dt_struct outside the blob */
+}
+
+/* The 32 bytes of /chosen's measurement property in the DTB at pa. */
+static const u8 *dtb_measurement(u64 pa)
+{
+	const void *dt = (const void *)(uintptr_t)pa;
+	int len;
+	const u8 *v = dt_getprop(dt, dt_path_offset(dt, "/chosen"), PAYLOAD_DT_PROP, &len);
+
+	assert_non_null(v);
+	assert_int_equal(len, 32);
+	return v;
+}
+
+/* A protected VM with the signed payload and a DTB of that shape in x0: its first RUN. */
+static s64 seal_with_dtb(u16 *vm, u64 dtb_pfn, enum dt_shape shape, u64 payload_size)
+{
+	u64 pages = (signed_len + PG - 1) / PG, dtb_gpa = GUEST_RAM + 64 * PG;
+	s64 ret;
+
+	*vm = payload_vm(-1, pages, payload_size);
+	make_guest_dtb(dtb_pfn * PG, shape, 0xee);	/* the host's own claim in the placeholder */
+	assert_int_equal(status(call(GZVM_FN_MAP_GUEST, *vm, 0, dtb_pfn, dtb_gpa / PG, 1)), GZVM_OK);
+	assert_int_equal(status(call(GZVM_FN_SET_ONE_REG, GZVM_VCPU_TUPLE(*vm, 0),
+				     GZVM_REG_ARM64_X(0), shape == DT_NONE ? GUEST_RAM : dtb_gpa,
+				     0, 0)), GZVM_OK);
+	push_exit(GEXIT_IRQ, 0, 0);
+	ret = first_run(*vm);
+	if (ret)
+		fake_guest.nr_exits = fake_guest.next = 0;	/* nothing ran: the exit stays unused */
+	return ret;
+}
+
+static void test_protected_dt_measurement(void **state)
+{
+	u64 dtb_pfn = ram_pa(1 << 20) / PG + 200;
+	static const u8 zeros[32];
+	int entries;
+	u8 m[32];
+	u16 vm;
+
+	(void)state;
+	signed_len = read_data("payload.signed", signed_payload, sizeof(signed_payload));
+	read_hex("payload.pub", payload_pub, sizeof(payload_pub));
+	read_hex("payload.digest", payload_digest, sizeof(payload_digest));
+	payload_set_key(payload_pub);
+
+	/* the hypervisor's value replaces whatever the host put in the placeholder */
+	assert_int_equal(seal_with_dtb(&vm, dtb_pfn, DT_GOOD, signed_len), GZVM_OK);
+	assert_memory_equal(dtb_measurement(dtb_pfn * PG), payload_digest, 32);
+	assert_int_equal(guest_measurement(vm, m), 0);
+	assert_memory_equal(m, payload_digest, 32);
+	destroy_all(vm);
+
+	/* x0 is not a DTB (the payload itself): sealed, nothing written */
+	assert_int_equal(seal_with_dtb(&vm, dtb_pfn, DT_NONE, signed_len), GZVM_OK);
+	destroy_all(vm);
+
+	/* a blob the guest could read another value from: never runs */
+	for (enum dt_shape shape = DT_SHORT; shape <= DT_BROKEN; shape++) {
+		if (shape == DT_NONE)
+			continue;
+		entries = fake_guest.entries;
+		assert_int_equal(seal_with_dtb(&vm, dtb_pfn, shape, signed_len), GZVM_ERR_INVALID_ARGS);
+		assert_int_equal(fake_guest.entries, entries);
+		assert_int_equal(global_stats().a[3], 0);	/* nothing stays donated */
+		destroy_all(vm);
+	}
+
+	/* no payload, no key: no measurement, and the DTB says so with zeros */
+	payload_set_key(NULL);
+	assert_int_equal(seal_with_dtb(&vm, dtb_pfn, DT_GOOD, 0), GZVM_OK);
+	assert_memory_equal(dtb_measurement(dtb_pfn * PG), zeros, 32);
+	destroy_all(vm);
+}
+
 /* A guest HVC of fid with x1 = a1: its x0 afterwards (no exit). */
 static u64 guest_hvc(u16 vm, u32 fid, u64 a1)
 {
@@ -1349,6 +1459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protected_seal_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_dt_measurement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mmio_guard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mem_share, setup, teardown),
 		cmocka_unit_test(test_mmio_decode),

@@ -41,4 +41,18 @@ bool payload_range_ok(u64 gpa, u64 size);
  */
 int payload_verify(struct vm *vm);
 
+/*
+ * The measurement in the device tree a protected guest boots with: the
+ * value of /chosen's PAYLOAD_DT_PROP (32 bytes, a placeholder the VMM put
+ * there) becomes vm->measurement, or zeros without one.  At seal, after
+ * payload_verify(), for the DTB at dtb_ipa (a starting vCPU's x0).  A
+ * blob the guest could read another value from is refused: a property of
+ * that name of another size, twice, or outside /chosen; a DTB with the
+ * magic that is malformed, larger than PAYLOAD_DT_MAX or not all mapped.
+ * 0 (also when there is no DTB at dtb_ipa), or GZVM_ERR_INVALID_ARGS.
+ */
+#define PAYLOAD_DT_PROP		"gzvm,pvm-measurement"
+#define PAYLOAD_DT_MAX		(64U * 1024)
+int payload_show_measurement(struct vm *vm, u64 dtb_ipa);
+
 #endif
