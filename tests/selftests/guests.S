@@ -296,6 +296,35 @@ guest secret
 	b	2b
 end_guest secret
 
+/*
+ * ---- share: fill x2 pages from GPA x0 with the word x1, as secret does;
+ * share the first page with the host (MEM_SHARE: its x0 to UCALL_ADDR +
+ * 8) and SYNC; then take it back (MEM_UNSHARE: + 16), write x1 + 1 over
+ * its first word and SYNC forever.  Also signed as a payload ----
+ */
+guest share
+	mov	x20, x0
+	mov	x21, x1
+	lsl	x3, x2, #9
+	mov	x4, x0
+1:	str	x1, [x4], #8
+	subs	x3, x3, #1
+	b.ne	1b
+	mov32	x0, 0xc6000044
+	mov	x1, x20
+	hvc	#0
+	str	x0, [x28, #8]
+	ucall	UCALL_SYNC
+	mov32	x0, 0xc6000045
+	mov	x1, x20
+	hvc	#0
+	str	x0, [x28, #16]
+	add	x22, x21, #1
+	str	x22, [x20]
+2:	ucall	UCALL_SYNC
+	b	2b
+end_guest share
+
 /* ---- peek: store the word at GPA x0 to the ucall address, forever ---- */
 guest peek
 1:	ldr	x27, [x0]

@@ -15,7 +15,8 @@
  *   - GET_ONE_REG / SET_ONE_REG of the vCPU                (EPERM)
  *
  * and after the VM is closed, and after its VMM is killed by SIGKILL, every
- * page reads as zero.  The guest is a payload signed at build time with a
+ * page reads as zero.  A guest that shares one page (MEM_SHARE) shows it
+ * to the VMM, and only it, until it takes it back (MEM_UNSHARE).  The guest is a payload signed at build time with a
  * key the hypervisor was booted with (pvm_key=): it reads its measurement
  * from the hypervisor, and the same payload changed in one byte, or not
  * named at all, is refused at the first RUN.  The same attacks on a plain (not protected) VM are
@@ -71,7 +72,7 @@ struct victim {
 	void *ram;		/* shared anonymous, SLOT_SIZE bytes */
 	volatile uint64_t *secret;
 	int run_errno;		/* of a failed RUN */
-	uint64_t answer[5];	/* x0..x4 of the measurement hypercall */
+	uint64_t answer[5];	/* what the guest stored to UCALL_ADDR + 8..40 */
 };
 
 static const char *check_name(const struct victim *v, const char *what)
@@ -86,7 +87,7 @@ struct payload {
 	uint8_t digest[32];
 };
 
-static struct payload secret_payload, guard_payload;
+static struct payload secret_payload, guard_payload, share_payload;
 
 static const char *pvm_dir(void)
 {
@@ -582,6 +583,53 @@ static void mmio_guard(void)
 	gzvm_mem_unmap(v.ram, SLOT_SIZE);
 }
 
+/*
+ * The guest shares one page of its secret with the host and takes it back:
+ * the VMM reads that page (and only it) while it is shared, and faults on
+ * it again afterwards.  A plain VM is told its memory is the host's anyway.
+ */
+static void mem_share(bool protect)
+{
+	struct victim v = { .protected = protect, .label = protect ? "sharing" : "plain sharing",
+			    .payload = &share_payload, .flip = -1 };
+	uint64_t first = 0, second = 0;
+	bool bus_first = false, bus_second = false;
+	const char *why;
+
+	if (!victim_map(&v))
+		return;
+	why = victim_run(&v);
+	if (!protect) {
+		gzvm_tap_check(!why && (int64_t)v.answer[0] == -1,
+			       check_name(&v, "MEM_SHARE answers -1 (NOT_SUPPORTED): its memory is the host's"),
+			       "%s; MEM_SHARE %lld", why ? why : "ran", (long long)v.answer[0]);
+		goto out;
+	}
+	gzvm_tap_check(!why && v.answer[0] == 0, check_name(&v, "MEM_SHARE of its first page answers 0"),
+		       "%s; MEM_SHARE %lld", why ? why : "ran", (long long)v.answer[0]);
+	read_own(v.secret, &first, &bus_first);
+	read_own(v.secret + 512, &second, &bus_second);
+	gzvm_tap_check(!bus_first && first == SECRET,
+		       check_name(&v, "the VMM reads the page the guest shared"),
+		       "%s, 0x%llx", bus_first ? "SIGBUS" : "read", (unsigned long long)first);
+	gzvm_tap_check(bus_second, check_name(&v, "the VMM still faults on the pages it did not share"),
+		       "read 0x%llx", (unsigned long long)second);
+	why = why ? why : run_to_sync(&v);
+	bus_first = false;
+	read_own(v.secret, &first, &bus_first);
+	gzvm_tap_check(!why && v.answer[1] == 0 && bus_first,
+		       check_name(&v, "after MEM_UNSHARE (0) the VMM faults on that page again, never sees the new word"),
+		       "%s; MEM_UNSHARE %lld; %s 0x%llx", why ? why : "ran", (long long)v.answer[1],
+		       bus_first ? "SIGBUS" : "read", (unsigned long long)first);
+out:
+	victim_close(&v);
+	why = all_zero(v.ram);
+	if (protect)
+		gzvm_tap_check(!why, check_name(&v, "after close every page reads zero, the shared one too"),
+			       "%s", why ? why : "");
+	gzvm_mem_unmap(v.ram, SLOT_SIZE);
+}
+
 void test_protected(void)
 {
 	long vmlck = gzvm_status_kb("VmLck");
@@ -591,6 +639,8 @@ void test_protected(void)
 	gzvm_hyp_counters(&hyp);
 	if (!why)
 		why = load_payload(&guard_payload, "guard");
+	if (!why)
+		why = load_payload(&share_payload, "share");
 	if (why) {
 		gzvm_tap_fail("protected: the signed payloads (tests/selftests/Makefile) are there", "%s", why);
 		return;
@@ -601,6 +651,8 @@ void test_protected(void)
 	refused("unsigned", -1, true);
 	killed_vmm();
 	mmio_guard();
+	mem_share(false);
+	mem_share(true);
 	gzvm_check_hyp_counters("protected", &hyp);
 	gzvm_tap_check(gzvm_status_kb("VmLck") == vmlck, "protected: the VMM's locked memory back to the start",
 		       "VmLck %ld -> %ld kB", vmlck, gzvm_status_kb("VmLck"));
