@@ -54,13 +54,18 @@ if [ "$MODE" = reboot ]; then
 	finish reboot
 fi
 
-# gzvmtest.selftests=a,b: only those selftests (tests/selftests), for development
-SELFTESTS=$(param selftests "")
-if [ -n "$SELFTESTS" ]; then
+# dev_load_gzvm: gzvm.ko and /dev/gzvm for the development runs below
+dev_load_gzvm() {
 	insmod /lib/gzvm/gzvm.ko
 	check "gzvm.ko loads" "insmod exit status $?" [ -c /dev/gzvm -o -f /sys/class/misc/gzvm/dev ]
 	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
 		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+}
+
+# gzvmtest.selftests=a,b: only those selftests (tests/selftests), for development
+SELFTESTS=$(param selftests "")
+if [ -n "$SELFTESTS" ]; then
+	dev_load_gzvm
 	# gzvmtest.selftest_deep=1: their long counts (GZVM_SELFTEST_DEEP)
 	deep=$(param selftest_deep 0)
 	# shellcheck disable=SC2046 # one word per selftest
@@ -598,10 +603,7 @@ fi
 # "f1 gzvm" or "f2 gzvm arg" (vmm_protected, vmm_virtio:protected, ...)
 ONLY=$(param only "")
 if [ -n "$ONLY" ]; then
-	insmod /lib/gzvm/gzvm.ko
-	check "gzvm.ko loads" "insmod exit status $?" [ -c /dev/gzvm -o -f /sys/class/misc/gzvm/dev ]
-	[ -c /dev/gzvm ] || { dev=$(cat /sys/class/misc/gzvm/dev) &&
-		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
+	dev_load_gzvm
 	for f in $(echo "$ONLY" | tr ',' ' '); do
 		case $f in
 		*:*) "${f%%:*}" gzvm "${f#*:}" ;;

@@ -1095,6 +1095,14 @@ static u64 guest_measurement(u16 vm, u8 out[32])
 	return c->ctx.x[0];
 }
 
+/* The payload signed at build time, its key and digest (build/unit/data). */
+static void load_test_payload(void)
+{
+	signed_len = read_data("payload.signed", signed_payload, sizeof(signed_payload));
+	read_hex("payload.pub", payload_pub, sizeof(payload_pub));
+	read_hex("payload.digest", payload_digest, sizeof(payload_digest));
+}
+
 static void test_protected_payload(void **state)
 {
 	u64 pages, pfn = ram_pa(1 << 20) / PG;
@@ -1102,9 +1110,7 @@ static void test_protected_payload(void **state)
 	u16 vm;
 
 	(void)state;
-	signed_len = read_data("payload.signed", signed_payload, sizeof(signed_payload));
-	read_hex("payload.pub", payload_pub, sizeof(payload_pub));
-	read_hex("payload.digest", payload_digest, sizeof(payload_digest));
+	load_test_payload();
 	pages = (signed_len + PG - 1) / PG;
 	assert_true(pages >= 2);	/* the image crosses a page boundary */
 	payload_set_key(payload_pub);
@@ -1243,9 +1249,7 @@ static void test_protected_dt_measurement(void **state)
 	u16 vm;
 
 	(void)state;
-	signed_len = read_data("payload.signed", signed_payload, sizeof(signed_payload));
-	read_hex("payload.pub", payload_pub, sizeof(payload_pub));
-	read_hex("payload.digest", payload_digest, sizeof(payload_digest));
+	load_test_payload();
 	payload_set_key(payload_pub);
 
 	/* the hypervisor's value replaces whatever the host put in the placeholder */
