@@ -56,8 +56,8 @@ int build_fdt(struct vm *vm, void *fdt, size_t size)
 	}
 	/*
 	 * A protected guest's measurement, filled in by the hypervisor when it
-	 * seals the VM (docs/protected-vms.md); zeros until then, and without
-	 * a verified payload.
+	 * seals the VM (docs/protected-vms.md); zeros until then, and for a
+	 * VM with no payload.
 	 */
 	if (cfg->protected_vm) {
 		static const uint8_t placeholder[32];

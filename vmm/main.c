@@ -342,7 +342,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		usage_error("--memory: RAM would end above 1 TiB (40-bit IPA)");
 	/*
 	 * A protected guest's virtio buffers are bounced through pages it
-	 * shares (VIRTIO_F_ACCESS_PLATFORM, guest/linux/gzvm_shared_dma.c);
+	 * shares (VIRTIO_F_ACCESS_PLATFORM, guest/gzvm_shared_dma.c);
 	 * the vhost backends and the firmware's own devices cannot do that.
 	 */
 	if (cfg->protected_vm && (cfg->nr_nets || cfg->vsock_cid || cfg->bios))
@@ -430,6 +430,7 @@ static void protected_sigbus(int sig, siginfo_t *si, void *uc)
 			if (write(STDERR_FILENO, line, sizeof(line) - 1) < 0) {
 				/* nothing more to say */
 			}
+			pl011_restore_tty();	/* tcsetattr: async-signal-safe */
 			_exit(1);
 		}
 	}
