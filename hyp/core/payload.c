@@ -105,11 +105,6 @@ static struct {
 	u8 blob[PAYLOAD_DT_MAX];
 } dt_scratch = { .lock = SPINLOCK_INIT };
 
-static u32 be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 /*
  * Where the value of PAYLOAD_DT_PROP is in blob (size bytes): *off, or -1
  * when it has none.  Any other place or size it could have is refused, so
@@ -142,14 +137,16 @@ static int find_measurement_prop(const u8 *blob, u32 size, int *off)
 int payload_show_measurement(struct vm *vm, u64 dtb_ipa)
 {
 	static const u8 none[SHA256_DIGEST_SIZE];
-	u8 hdr[8];
+	static const u8 magic[4] = { DT_MAGIC >> 24, (DT_MAGIC >> 16) & 0xff, (DT_MAGIC >> 8) & 0xff,
+				     DT_MAGIC & 0xff };
+	u8 hdr[8];	/* magic, totalsize */
 	u32 size;
 	int off, ret;
 
 	/* no DTB at all: the guest boots without one and finds nothing to believe */
-	if (walk_guest(vm, dtb_ipa, sizeof(hdr), NULL, hdr, NULL) || be32(hdr) != DT_MAGIC)
+	if (walk_guest(vm, dtb_ipa, sizeof(hdr), NULL, hdr, NULL) || memcmp(hdr, magic, sizeof(magic)))
 		return GZVM_OK;
-	size = be32(hdr + 4);
+	size = dt_totalsize(hdr);
 	if (size > sizeof(dt_scratch.blob)) {
 		hyp_log("vm%u: DTB at %llx larger than %u bytes: not sealed", vm->id,
 			(unsigned long long)dtb_ipa, (unsigned int)PAYLOAD_DT_MAX);
