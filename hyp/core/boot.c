@@ -46,7 +46,7 @@ static struct pgtable hyp_s1;
 /* The EL2 stage-1 is built before it is live: no TLB maintenance needed. */
 static const struct pgtable_mm_ops boot_mm = {
 	.zalloc_pages = pool_mm_zalloc,
-	.free_page = pool_mm_free,
+	.free_pages = pool_mm_free,
 	.virt_to_phys = pool_identity_v2p,
 	.phys_to_virt = pool_identity_p2v,
 	.ctx = &hyp_pool,

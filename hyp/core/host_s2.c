@@ -40,7 +40,7 @@ static void host_flush(void *ctx, u64 ipa, u64 size)
 
 static const struct pgtable_mm_ops host_mm = {
 	.zalloc_pages = pool_mm_zalloc,
-	.free_page = pool_mm_free,
+	.free_pages = pool_mm_free,
 	.virt_to_phys = pool_identity_v2p,
 	.phys_to_virt = pool_identity_p2v,
 	.flush_range = host_flush,

@@ -34,7 +34,7 @@ void vcpu_free(struct vcpu *vcpu)
 		return;
 	vgic_remove_cpu(&vcpu->vm->vgic, vcpu->id);
 	mem_owner_unpin_host(vcpu->run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
-	pool_free_page(&hyp_pool, vcpu);
+	pool_free_pages(&hyp_pool, vcpu, 1);
 }
 
 /* Decode the (vm_id << 16 | vcpu_id) tuple; the VM comes back locked. */
@@ -85,7 +85,7 @@ s64 hvc_create_vcpu(struct smccc_regs *r)
 	vm_put(vm);
 	return GZVM_OK;
 free:
-	pool_free_page(&hyp_pool, vcpu);
+	pool_free_pages(&hyp_pool, vcpu, 1);
 unpin:
 	mem_owner_unpin_host(run_pa, GZVM_RUN_AREA_PAGES * PAGE_SZ);
 out:

@@ -46,12 +46,12 @@ static void *s2_alloc(void *ctx, unsigned int nr)
 	return p;
 }
 
-static void s2_free(void *ctx, void *page)
+static void s2_free(void *ctx, void *page, unsigned int nr)
 {
 	struct vm *vm = ctx;
 
-	pool_free_page(&hyp_pool, page);
-	vm->table_pages--;
+	pool_free_pages(&hyp_pool, page, nr);
+	vm->table_pages -= nr;
 }
 
 static void s2_flush(void *ctx, u64 ipa, u64 size)
@@ -89,7 +89,7 @@ int vm_create(u64 type, u16 *id)
 	 */
 	memset(&vm->s2, 0, sizeof(*vm) - offsetof(struct vm, s2));
 	vm->s2_mm = (struct pgtable_mm_ops){
-		.zalloc_pages = s2_alloc, .free_page = s2_free,
+		.zalloc_pages = s2_alloc, .free_pages = s2_free,
 		.virt_to_phys = pool_identity_v2p, .phys_to_virt = pool_identity_p2v,
 		.flush_range = s2_flush, .ctx = vm,
 	};

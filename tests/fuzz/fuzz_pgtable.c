@@ -81,16 +81,18 @@ static unsigned int page_index(const void *page)
 	return (unsigned int)(off / PG);
 }
 
-static void free_page(void *ctx, void *page)
+static void free_pages(void *ctx, void *page, unsigned int nr)
 {
-	unsigned int i = page_index(page);
+	unsigned int first = page_index(page);
 
 	(void)ctx;
-	CHECK(used[i]);
-	used[i] = false;
-	nr_used--;
-	/* a freed table read again would now be garbage */
-	memset(pool[i], 0xa5, PG);
+	for (unsigned int i = first; i < first + nr; i++) {
+		CHECK(i < sizeof(pool) / PG && used[i]);
+		used[i] = false;
+		nr_used--;
+		/* a freed table read again would now be garbage */
+		memset(pool[i], 0xa5, PG);
+	}
 }
 
 static u64 virt_to_phys(void *ctx, void *va)
@@ -108,7 +110,7 @@ static void *phys_to_virt(void *ctx, u64 pa)
 }
 
 static const struct pgtable_mm_ops mm = {
-	.zalloc_pages = zalloc_pages, .free_page = free_page,
+	.zalloc_pages = zalloc_pages, .free_pages = free_pages,
 	.virt_to_phys = virt_to_phys, .phys_to_virt = phys_to_virt,
 };
 

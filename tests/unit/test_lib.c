@@ -179,12 +179,46 @@ static void test_pool(void **state)
 	assert_null(pool_zalloc_pages(&pool, 0));
 	/* freed pages come back, zeroed again */
 	memset(pages[3], 0x55, 4096);
-	pool_free_page(&pool, pages[3]);
+	pool_free_pages(&pool, pages[3], 1);
 	assert_int_equal(pool_used_pages(&pool), 62);
 	assert_ptr_equal(pool_zalloc_pages(&pool, 1), pages[3]);
 	assert_int_equal(((char *)pages[3])[17], 0);
 	/* multi-page requests larger than what is left fail cleanly */
 	assert_null(pool_zalloc_pages(&pool, 2));
+	/* a freed block is reused whole, zeroed, with its alignment */
+	memset(quad, 0x55, 4 * 4096);
+	pool_free_pages(&pool, quad, 4);
+	assert_int_equal(pool_used_pages(&pool), 59);
+	assert_null(pool_zalloc_pages(&pool, 2));	/* no block of 2 given back */
+	assert_ptr_equal(pool_zalloc_pages(&pool, 4), quad);
+	assert_int_equal(((char *)quad)[4 * 4096 - 1], 0);
+	free(mem);
+}
+
+/*
+ * A VM's stage-2 root is a block of 2 concatenated tables on a 40-bit
+ * PA CPU: creating and destroying VMs without end must not use the pool
+ * up (a root used to go back page by page, lost to the 2-page requests).
+ */
+static void test_pool_blocks_cycle(void **state)
+{
+	size_t size = 16 * 4096;
+	char *mem = aligned_alloc(4096, size);
+	struct page_pool pool;
+
+	(void)state;
+	pool_init(&pool, mem, size);
+	for (int i = 0; i < 10000; i++) {
+		void *root = pool_zalloc_pages(&pool, 2), *table = pool_zalloc_pages(&pool, 1);
+
+		assert_non_null(root);
+		assert_non_null(table);
+		assert_int_equal((uintptr_t)root % (2 * 4096), 0);
+		pool_free_pages(&pool, table, 1);
+		pool_free_pages(&pool, root, 2);
+	}
+	assert_int_equal(pool_used_pages(&pool), 0);
+	assert_true(pool.next <= (uintptr_t)mem + 4 * 4096);
 	free(mem);
 }
 
@@ -222,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_log_console_then_ring),
 		cmocka_unit_test(test_log_ring_wraps),
 		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_pool_blocks_cycle),
 		cmocka_unit_test(test_host_abort_kind),
 	};
 

@@ -36,24 +36,12 @@ static void *fake_zalloc(void *ctx, unsigned int nr)
 	return p;
 }
 
-/* Multi-page roots are freed page by page; keep track of them to free once. */
-static void *root_block;
-static unsigned int root_pages;		/* pages of root_block not yet freed */
-static unsigned int root_total;
-
-static void fake_free(void *ctx, void *page)
+/* Blocks come back whole, as they were allocated (a concatenated root: nr > 1). */
+static void fake_free(void *ctx, void *page, unsigned int nr)
 {
 	struct fake_mem *m = ctx;
 
-	m->live_pages--;
-	if (root_block && (char *)page >= (char *)root_block &&
-	    (char *)page < (char *)root_block + 4096 * root_total) {
-		if (--root_pages == 0) {
-			free(root_block);
-			root_block = NULL;
-		}
-		return;
-	}
+	m->live_pages -= (int)nr;
 	free(page);
 }
 
@@ -79,7 +67,7 @@ static void fake_flush(void *ctx, u64 ia, u64 size)
 static struct fake_mem mem;
 static struct pgtable_mm_ops ops = {
 	.zalloc_pages = fake_zalloc,
-	.free_page = fake_free,
+	.free_pages = fake_free,
 	.virt_to_phys = fake_v2p,
 	.phys_to_virt = fake_p2v,
 	.ctx = &mem,
@@ -96,10 +84,6 @@ static int setup(void **state)
 static void init_pt(struct pgtable *pt, unsigned int bits, bool stage2)
 {
 	assert_int_equal(pgt_init(pt, bits, stage2, &ops), 0);
-	if (pt->nr_root > 1) {
-		root_block = pt->root;
-		root_pages = root_total = pt->nr_root;
-	}
 }
 
 static void destroy_pt(struct pgtable *pt)

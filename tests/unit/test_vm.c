@@ -126,6 +126,18 @@ static s64 register_slot(u16 vm, u32 slot, u64 gpa, u64 pages)
 	return status(call(GZVM_FN_SET_MEMREGION, vm, 2 * PG, ram_pa(0), 0, 0));
 }
 
+/*
+ * More VMs created and destroyed than the pool has pages: each one's
+ * stage-2 root (2 concatenated tables at 40 IPA bits) is reused by the next.
+ */
+static void test_vm_cycles_outlast_pool(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < 2 * POOL_SIZE / PG; i++)
+		destroy_all(new_vm());
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+}
+
 static void test_vm_lifecycle(void **state)
 {
 	u16 ids[HYP_MAX_VMS];
@@ -1445,6 +1457,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vm_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_cycles_outlast_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memslots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_and_populate, setup, teardown),

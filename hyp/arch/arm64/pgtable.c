@@ -51,7 +51,7 @@ static void free_tree(struct pgtable *pt, u64 *table, unsigned int level)
 		if (is_table(table[i], level))
 			free_tree(pt, table_of(pt, table[i]), level + 1);
 	}
-	pt->mm->free_page(pt->mm->ctx, table);
+	pt->mm->free_pages(pt->mm->ctx, table, 1);
 }
 
 /* Replace a live entry: invalidate, flush, then write the new value. */
@@ -216,7 +216,8 @@ void pgt_destroy(struct pgtable *pt)
 			if (is_table(table[i], level))
 				free_tree(pt, table_of(pt, table[i]), level + 1);
 		}
-		pt->mm->free_page(pt->mm->ctx, table);
 	}
+	/* the root goes back as the block it was allocated as */
+	pt->mm->free_pages(pt->mm->ctx, pt->root, pt->nr_root);
 	pt->root = NULL;
 }

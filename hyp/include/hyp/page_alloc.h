@@ -11,19 +11,27 @@
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
 
+/* Blocks up to this many pages (a stage-2 root of 16 concatenated tables) are reused whole. */
+#define POOL_MAX_BLOCK	16
+
 struct page_pool {
 	spinlock_t lock;
 	uintptr_t next;		/* never-used pages start here */
 	uintptr_t end;
-	void *free_list;	/* single pages given back */
+	/* blocks given back, by their size in pages: [1] single pages, [2] roots of 2, ... */
+	void *free_list[POOL_MAX_BLOCK + 1];
 	u64 total_pages;
 	u64 used_pages;
 };
 
 void pool_init(struct page_pool *pool, void *base, u64 size);
-/* nr zeroed, contiguous pages, or NULL when the pool is exhausted. */
+/*
+ * nr zeroed, contiguous pages, aligned to nr rounded up to a power of two,
+ * or NULL when the pool has no such block.
+ */
 void *pool_zalloc_pages(struct page_pool *pool, unsigned int nr);
-void pool_free_page(struct page_pool *pool, void *page);
+/* Give back the nr pages pool_zalloc_pages(pool, nr) returned at page. */
+void pool_free_pages(struct page_pool *pool, void *page, unsigned int nr);
 u64 pool_used_pages(struct page_pool *pool);
 
 /*
@@ -32,7 +40,7 @@ u64 pool_used_pages(struct page_pool *pool);
  * pool page's address is its physical address (ctx unused).
  */
 void *pool_mm_zalloc(void *ctx, unsigned int nr);
-void pool_mm_free(void *ctx, void *page);
+void pool_mm_free(void *ctx, void *page, unsigned int nr);
 u64 pool_identity_v2p(void *ctx, void *va);
 void *pool_identity_p2v(void *ctx, u64 pa);
 

@@ -49,8 +49,8 @@
 struct pgtable_mm_ops {
 	/* nr zeroed, physically contiguous, page-aligned pages, or NULL. */
 	void *(*zalloc_pages)(void *ctx, unsigned int nr);
-	/* Give back one page (a multi-page root is freed page by page). */
-	void (*free_page)(void *ctx, void *page);
+	/* Give back nr pages zalloc_pages(ctx, nr) returned (nr > 1: a concatenated root). */
+	void (*free_pages)(void *ctx, void *page, unsigned int nr);
 	u64 (*virt_to_phys)(void *ctx, void *va);
 	void *(*phys_to_virt)(void *ctx, u64 pa);
 	/*
