@@ -21,22 +21,20 @@
 #include <string.h>
 
 #include <gzvm/hvc.h>
-#include <hyp/bootinfo.h>
 #include <hyp/host_s2.h>
 #include <hyp/hypercall.h>
-#include <hyp/layout.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
 #include <hyp/psci.h>
 #include <hyp/vm.h>
 
 #include "arch_fake.h"
+#include "core_board.h"
 #include "fuzz_input.h"
 
-#define RAM_SIZE	(8ULL << 20)
-#define HYP_SIZE	(1ULL << 20)
-#define POOL_SIZE	(8ULL << 20)
-#define PG		4096ULL
+#define RAM_SIZE	FUZZ_RAM_SIZE
+#define HYP_SIZE	FUZZ_HYP_SIZE
+#define PG		FUZZ_PG
 
 #define HOST_PAGES	((RAM_SIZE - HYP_SIZE) / PG)
 
@@ -104,34 +102,9 @@ static void guest_write(u64 page, u8 secret)
 
 static void init_once(void)
 {
-	static bool done;
-	struct mem_range r;
-	void *pool, *meta;
-
-	if (done)
-		return;
-	done = true;
-	ram = aligned_alloc(2 << 20, RAM_SIZE);
-	pool = aligned_alloc(PG, POOL_SIZE);
+	ram = fuzz_board_ram();
 	ram_base = (u64)(uintptr_t)ram;
-	r = (struct mem_range){ ram_base, RAM_SIZE };
-	meta = calloc(1, mem_owner_meta_size(&r, 1));
-	if (!ram || !pool || !meta)
-		abort();
-	mem_owner_init(&r, 1, meta);
-	if (mem_owner_claim_hyp(ram_base + RAM_SIZE - HYP_SIZE, HYP_SIZE))
-		abort();
-	pool_init(&hyp_pool, pool, POOL_SIZE);
-	{
-		struct boot_info bi = { .ram = { r }, .nr_ram = 1 };
-		struct boot_layout l = { .carveout_base = ram_base + RAM_SIZE - HYP_SIZE,
-					 .carveout_size = HYP_SIZE };
-
-		if (!host_s2_build(&bi, &l, 48))
-			abort();
-	}
-	vm_init(40);
-	pool_baseline = pool_used_pages(&hyp_pool);
+	pool_baseline = fuzz_board_pool_baseline();
 }
 
 /*
