@@ -385,6 +385,32 @@ static const struct sysreg sysregs[] = {
 	{ 3, 0, 2, 1, 0 }, { 3, 0, 10, 5, 0 }, { 3, 0, 10, 4, 3 },
 };
 
+/*
+ * QEMU's generic timer model (7.2, Debian 12's) arms its host timer for
+ * the virtual timer at CNTV_CVAL_EL0 + CNTVOFF_EL2, without checking for
+ * wrap-around: a deadline that wraps lands in the past, and QEMU's main
+ * loop then runs the timer's callback forever with its global lock held,
+ * freezing every CPU of the board (a silent console; found by this test,
+ * confirmed with QEMU's arm_gt_* trace events).  Two guest writes do it: a
+ * CVAL within CNTVOFF of 2^64, and a negative TVAL larger than the virtual
+ * count (CVAL = CNTVCT + TVAL wraps).  Real CPUs compare CNTVCT >= CVAL
+ * and are not affected.  So a random guest's CVAL is kept below 2^62
+ * (CNTVOFF, the counter at VM creation, stays far below 2^64 - 2^62) and
+ * its TVAL non-negative; every other timer write stays as random as it was.
+ */
+static void emit_sysreg(struct gen *g, bool read, unsigned int op0, unsigned int op1,
+			unsigned int crn, unsigned int crm, unsigned int op2, unsigned int rt)
+{
+	bool cntv = op0 == 3 && op1 == 3 && crn == 14 && crm == 3;
+
+	/* XZR (31) writes zero; as AND's destination 31 would be SP */
+	if (!read && rt != 31 && cntv && op2 == 2)
+		emit(g, 0x9240f400U | rt << 5 | rt);	/* AND Xt, Xt, #(1 << 62) - 1 */
+	if (!read && rt != 31 && cntv && op2 == 0)
+		emit(g, 0x92407800U | rt << 5 | rt);	/* AND Xt, Xt, #0x7fffffff */
+	emit(g, a64_sys(read, op0, op1, crn, crm, op2, rt));
+}
+
 static void t_sysreg(struct gen *g)
 {
 	bool read = below(g->s, 2);
@@ -396,13 +422,13 @@ static void t_sysreg(struct gen *g)
 		/* a new VBAR_EL1 would send every exception to random places: leave it */
 		if (!read && r.op0 == 3 && r.op1 == 0 && r.crn == 12 && r.crm == 0 && r.op2 == 0)
 			read = true;
-		emit(g, a64_sys(read, r.op0, r.op1, r.crn, r.crm, r.op2, rt));
+		emit_sysreg(g, read, r.op0, r.op1, r.crn, r.crm, r.op2, rt);
 	} else {
 		/* any encoding: op0 3 (registers), 2 (debug), 1 (SYS/SYSL) */
 		unsigned int op0 = below(g->s, 4) ? 3 : 1 + below(g->s, 2);
+		unsigned int op1 = below(g->s, 8), crn = below(g->s, 16), crm = below(g->s, 16);
 
-		emit(g, a64_sys(read, op0, below(g->s, 8), below(g->s, 16), below(g->s, 16),
-				below(g->s, 8), rt));
+		emit_sysreg(g, read, op0, op1, crn, crm, below(g->s, 8), rt);
 	}
 }
 
