@@ -20,6 +20,8 @@
 #   --log FILE         also write the console (and the QEMU command) to FILE
 #   --no-reboot        QEMU -no-reboot: a guest reset ends QEMU (status 0)
 #   --gdb              QEMU -s -S: wait for gdb-multiarch on :1234
+#   --monitor SOCK     the QEMU (HMP) monitor on the unix socket SOCK, e.g.
+#                      for 'info registers -a' of a board that hangs
 #   --qarma            keep QEMU's default (slow) QARMA PAuth with -cpu max
 #   --icount           -icount shift=0,sleep=off: virtual time advances 1 ns
 #                      per guest instruction (and not while idle), so a
@@ -40,7 +42,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "board: $*" >&2; exit 2; }
 
 CPU=max SMP='' MEM=2G KTAG=K61 INITRD='' APPEND='' HYP=$ROOT/build/hyp/gzvm-hyp.bin
-HYP_ARGS='' NO_HYP=0 TIMEOUT='' LOG='' NO_REBOOT=0 GDB=0 QARMA=0 DRY=0 ICOUNT=0
+HYP_ARGS='' NO_HYP=0 TIMEOUT='' LOG='' NO_REBOOT=0 GDB=0 QARMA=0 DRY=0 ICOUNT=0 MONITOR=''
 EXTRA=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -57,6 +59,7 @@ while [[ $# -gt 0 ]]; do
 	--log) LOG=$2; shift ;;
 	--no-reboot) NO_REBOOT=1 ;;
 	--gdb) GDB=1 ;;
+	--monitor) MONITOR=$2; shift ;;
 	--qarma) QARMA=1 ;;
 	--icount) ICOUNT=1 ;;
 	--dry-run) DRY=1 ;;
@@ -122,6 +125,7 @@ else
 fi
 [[ $NO_REBOOT -eq 1 ]] && QEMU+=(-no-reboot)
 [[ $GDB -eq 1 ]] && QEMU+=(-s -S)
+[[ -n $MONITOR ]] && QEMU+=(-monitor "unix:$(qesc "$MONITOR"),server=on,wait=off")
 [[ $ICOUNT -eq 1 ]] && QEMU+=(-icount shift=0,sleep=off)
 QEMU+=("${EXTRA[@]}")
 

@@ -9,7 +9,7 @@
 # cmocka, clang, gdb-multiarch, cpio, xz, the firmware that gzvm-run --bios
 # boots in the system tests (u-boot-qemu, qemu-efi-aarch64; both arch all),
 # mtools, dosfstools and e2fsprogs (disk images for them), gnuplot (make
-# bench), and the native (amd64) linux-kbuild-* packages that match the
+# bench), socat (the QEMU monitor of a board that hangs), and the native (amd64) linux-kbuild-* packages that match the
 # arm64 kernel headers.
 #
 # Into build/deps/ (apt-get download + dpkg -x, nothing system-wide):
@@ -37,7 +37,7 @@ STAMP=$DEPS/.stamp
 SYSTEM_PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev clang libclang-rt-14-dev
 	gdb-multiarch cpio xz-utils kmod e2fsprogs u-boot-qemu qemu-efi-aarch64 mtools dosfstools
-	gnuplot-nox openssl)
+	gnuplot-nox openssl socat)
 
 # Kernel tags and the meta-packages they are resolved from.
 TAGS=(K61 K612)

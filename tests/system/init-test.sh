@@ -62,6 +62,12 @@ dev_load_gzvm() {
 		mknod /dev/gzvm c "${dev%:*}" "${dev#*:}"; }
 }
 
+# gzvmtest.env=GZVM_SELFTEST_<NAME>=V (run.sh forwards its own): the seed of
+# the random selftests (to replay one a log printed) and their counts
+for _w in $(cat /proc/cmdline); do
+	case $_w in gzvmtest.env=GZVM_SELFTEST_*=*) export "${_w#gzvmtest.env=}" ;; esac
+done
+
 # gzvmtest.selftests=a,b: only those selftests (tests/selftests), for development
 SELFTESTS=$(param selftests "")
 if [ -n "$SELFTESTS" ]; then

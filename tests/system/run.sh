@@ -41,6 +41,11 @@
 #                        vmm_virtio:protected, ...)
 #   GZVM_SELFTEST_DEEP=1 with GZVM_SELFTESTS: their long counts (for
 #                        hvcfuzz, randguest, ioctls: 10-20 times as many)
+#   GZVM_SELFTEST_SEED=S the seed of the random selftests (hvcfuzz, ioctls,
+#                        randguest, killvmm), to replay the seed a log printed;
+#                        it and the selftests' other GZVM_SELFTEST_<NAME>
+#                        variables (counts, e.g. GZVM_SELFTEST_RANDGUEST=N)
+#                        reach gzvm_selftest's environment in every boot
 #   GZVM_HOTPLUG_ROUNDS  offline/online rounds per secondary CPU (default 20)
 #   GZVM_HYP_ARGS        hypervisor command line (tools/board.sh --hyp-args),
 #                        after pvm_key=<the selftests' payload key>
@@ -286,6 +291,56 @@ make_initrd() {
 	INITRD[$tag]=$WORK/initramfs-$tag.cpio.gz
 }
 
+# stall_dump MONITOR OUT SESSION: the registers of every CPU of a silent
+# board (QEMU's monitor: 'info registers -a', sampled twice, a second apart,
+# into OUT) and one line saying where each CPU is, e.g. "cpu0 EL2h 40203a10
+# <vgic_lock> (still there)": an EL2 PC is named from the hypervisor's ELF,
+# which QEMU loads at 0x40200000 (tools/board.sh).  A monitor that does not
+# answer means QEMU itself is stuck: then the line names the functions of
+# its main thread's stack (gdb-multiarch attached to the QEMU process of
+# the board's session SESSION).
+stall_dump() {
+	local mon=$1 out=$2 session=$3 elf=${HYP%.bin}.elf pass cpu line pc sym sep='' qpid
+	local -A first=() last=() el=()
+	{ for pass in 1 2; do
+		(echo "info registers -a"; sleep 4) | timeout 10 socat - "UNIX-CONNECT:$mon" 2>/dev/null |
+			grep -a -E '^CPU#|PC=|PSTATE='
+		echo "-- sample $pass"
+		sleep 1
+	done; } >"$out"
+	if ! grep -q '^CPU#' "$out"; then
+		qpid=$(pgrep -s "$session" -f "^qemu-system-aarch64 " | head -n1)
+		[[ -n $qpid ]] || { echo "QEMU's monitor did not answer"; return; }
+		timeout 60 gdb-multiarch -p "$qpid" -batch -ex "thread apply 1 bt 8" >>"$out" 2>&1
+		printf "QEMU's monitor did not answer; its main thread in: %s" \
+			"$(grep -a -o -E '^#[0-9]+ +(0x[0-9a-f]+ in )?[A-Za-z_][A-Za-z0-9_]*' "$out" |
+				awk '{ print $NF }' | paste -sd '<' -)"
+		return
+	fi
+	pass=1
+	while read -r line; do
+		case $line in
+		"-- sample"*) pass=2 ;;
+		CPU#*) cpu=${line#CPU#} cpu=${cpu%%[!0-9]*} ;;
+		PC=*)
+			pc=${line#PC=} pc=${pc%% *}
+			if [[ $pass == 1 ]]; then first[$cpu]=$pc; else last[$cpu]=$pc; fi ;;
+		PSTATE=*)
+			[[ $pass == 1 ]] && el[$cpu]=$(grep -o -E 'EL[0-3][ht]' <<<"$line") ;;
+		esac
+	done <"$out"
+	for cpu in $(printf '%s\n' "${!first[@]}" | sort -n); do
+		pc=${first[$cpu]} sym=''
+		if [[ -f $elf && $((16#$pc)) -ge $((0x40200000)) && $((16#$pc)) -lt $((0x42200000)) ]]; then
+			sym=" <$(aarch64-linux-gnu-addr2line -f -e "$elf" \
+				"$(printf '0x%x' $((16#$pc - 0x40200000)))" | head -n1)>"
+		fi
+		printf '%scpu%s %s %s%s (%s)' "$sep" "$cpu" "${el[$cpu]:-?}" "$pc" "$sym" \
+			"$([[ ${last[$cpu]:-} == "$pc" ]] && echo "still there" || echo "moving")"
+		sep=', '
+	done
+}
+
 run_config() {
 	local cfg=$1 cpu smp ktag mode=full
 	if [[ $cfg == demo ]]; then
@@ -329,6 +384,10 @@ run_config() {
 	[[ -n ${GZVM_SELFTESTS:-} ]] && append+=" gzvmtest.selftests=${GZVM_SELFTESTS// /,}"
 	[[ -n ${GZVM_SELFTESTS:-} && ${GZVM_SELFTEST_DEEP:-0} == 1 ]] && append+=" gzvmtest.selftest_deep=1"
 	[[ -n ${GZVM_SYSTEM_ONLY:-} ]] && append+=" gzvmtest.only=${GZVM_SYSTEM_ONLY// /,}"
+	local var	# GZVM_SELFTEST_SEED=S and the selftests' counts, for their environment
+	for var in $(compgen -e | grep -E '^GZVM_SELFTEST_(SEED|[A-Z]+(_FIRST)?)$' | grep -v -x GZVM_SELFTEST_DEEP); do
+		append+=" gzvmtest.env=$var=${!var}"
+	done
 	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
 	# vmm firmware, in the main configuration only: U-Boot and EDK2 on kvm;
 	# on gzvm (minutes each) U-Boot, and EDK2 only in the deep run
@@ -348,9 +407,10 @@ run_config() {
 	[[ -n ${hyp_args// /} ]] && args+=(--hyp-args "${hyp_args# }")
 	args+=(--no-reboot)
 
-	local t0 t1 rc stalled=0
+	local t0 t1 rc stalled=0 mon=$WORK/$cfg.monitor where=''
+	args+=(--monitor "$mon")
 	t0=$(now)
-	rm -f "$log"
+	rm -f "$log" "$mon" "$log.stall"
 	# Own process group, so that the stall watchdog can end QEMU as well.
 	setsid "$ROOT/tools/board.sh" "${args[@]}" </dev/null >/dev/null 2>&1 &
 	local pid=$! size=-1 last quiet=0
@@ -364,6 +424,7 @@ run_config() {
 		fi
 		if [[ $quiet -ge $((STALL * 2)) ]]; then
 			stalled=1
+			where=$(stall_dump "$mon" "$log.stall" "$pid")
 			kill -TERM -- -"$pid" 2>/dev/null
 			sleep 2
 			kill -KILL -- -"$pid" 2>/dev/null
@@ -396,7 +457,7 @@ run_config() {
 	local why="exit status $rc" last_words='reboot: Power down' what=poweroff
 	[[ $mode == reboot ]] && last_words='reboot: Restarting system' what="'reboot -f' (-no-reboot)"
 	[[ $rc -eq 124 || $rc -eq 137 ]] && why="killed by the ${TIMEOUT} s timeout"
-	[[ $stalled -eq 1 ]] && why="killed: console silent for ${STALL} s"
+	[[ $stalled -eq 1 ]] && why="killed: console silent for ${STALL} s; CPUs then at: ${where:-unknown} (system-$cfg.log.stall)"
 	if [[ $rc -eq 0 ]] && ! grep -q "$last_words" <<<"$clean"; then
 		why="exit status 0 but no '$last_words' (panic or reset?)"
 		grep -q 'Kernel panic' <<<"$clean" && why="host kernel panic: $(grep -m1 -o 'Kernel panic.*' <<<"$clean")"
