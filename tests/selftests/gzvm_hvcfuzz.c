@@ -69,7 +69,7 @@ static void carveout(uint64_t *base, uint64_t *size)
 
 struct fuzz_result {
 	long issued, succeeded, entered, created, guest_named, violations;
-	char first_violation[256], per_fn[512];
+	char first_violation[256], per_fn[512], per_cpu[256];
 	const char *why;	/* the module could not run */
 };
 
@@ -124,8 +124,32 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 	r->violations = gzvm_read_long(FUZZ_PARAMS "violations");
 	read_param_str("first_violation", r->first_violation, sizeof(r->first_violation));
 	read_param_str("per_fn", r->per_fn, sizeof(r->per_fn));
+	read_param_str("per_cpu", r->per_cpu, sizeof(r->per_cpu));
 	if (syscall(SYS_delete_module, "gzvm_hvcfuzz", O_NONBLOCK))
 		gzvm_info("hvcfuzz: delete_module(gzvm_hvcfuzz): %s", strerror(errno));
+}
+
+/* The module's threads: one per online CPU, at most FZ_MAX_THREADS (8). */
+static int cpus_fuzzing(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* How many "cpuN:issued/succeeded" entries of per_cpu issued any call. */
+static int cpu_threads_that_fuzzed(const char *per_cpu)
+{
+	const char *p = per_cpu;
+	unsigned int cpu;
+	long is, ok;
+	int n = 0, used;
+
+	while (sscanf(p, " cpu%u:%ld/%ld%n", &cpu, &is, &ok, &used) == 3) {
+		n += is > 0;
+		p += used;
+	}
+	return n;
 }
 
 struct heartbeat {
@@ -177,7 +201,7 @@ void test_hvcfuzz(void)
 	struct gzvm_hyp_counters hyp;
 	struct fuzz_result r;
 	uint64_t pas[4], before;
-	int npas = 0, err;
+	int npas = 0, err, threads;
 	bool donated = false;
 	const char *why;
 	double t0;
@@ -209,6 +233,7 @@ void test_hvcfuzz(void)
 	gzvm_info("hvcfuzz: seed %ld (GZVM_SELFTEST_SEED to replay): %ld hypercalls fuzzed in %.1f s, %ld succeeded, %ld RUNs entered, %ld VMs created, %ld arguments a page a protected guest held",
 		  seed, r.issued, gzvm_now() - t0, r.succeeded, r.entered, r.created, r.guest_named);
 	gzvm_info("hvcfuzz: per function number (ok/issued; %d: other ids): %s", 20, r.per_fn);
+	gzvm_info("hvcfuzz: per CPU thread (issued/succeeded): %s", r.per_cpu);
 	victim_check(&vi, before);
 	why = protected_victim_stop(&donated);
 	gzvm_tap_check(donated, "hvcfuzz: the protected VM's pages were still unreadable to the host kernel after the fuzz",
@@ -220,6 +245,10 @@ void test_hvcfuzz(void)
 				calls),
 		       "%ld issued, %ld succeeded, %ld VMs created, %ld RUNs entered, %ld protected pages named",
 		       r.issued, r.succeeded, r.created, r.entered, r.guest_named);
+	threads = cpu_threads_that_fuzzed(r.per_cpu);
+	gzvm_tap_check(threads == cpus_fuzzing(),
+		       "hvcfuzz: one thread per online CPU (up to 8) issued hypercalls, all at once",
+		       "%d of %d threads issued calls: %s", threads, cpus_fuzzing(), r.per_cpu);
 	gzvm_tap_check(r.violations == 0,
 		       "hvcfuzz: no call used memory the host may not use, shared a run area, or left a VM or page behind",
 		       "%ld violations, the first: %s", r.violations, r.first_violation);

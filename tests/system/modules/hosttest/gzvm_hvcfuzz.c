@@ -113,6 +113,9 @@ static char first_violation[256] = "none";
 module_param_string(first_violation, first_violation, sizeof(first_violation), 0444);
 static char per_fn[512];
 module_param_string(per_fn, per_fn, sizeof(per_fn), 0444);
+/* each thread's share, "cpu0:issued/succeeded cpu1:...": all CPUs fuzzed at once */
+static char per_cpu[256];
+module_param_string(per_cpu, per_cpu, sizeof(per_cpu), 0444);
 
 #define FZ_VMS		3		/* VMs a thread holds at a time */
 #define FZ_VCPUS	8		/* the hypervisor's limit per VM */
@@ -130,6 +133,7 @@ struct fz_vm {
 
 struct fz_thread {
 	struct task_struct *task;
+	unsigned int cpu;
 	struct rnd_state rnd;
 	unsigned long budget;
 	struct page *pool, *runs, *bufs;
@@ -844,6 +848,10 @@ static void report(void)
 		created += threads[i].created;
 	}
 	guest_named = atomic_long_read(&guest_pages_named);
+	for (unsigned int i = 0; i < nr_threads && n < (int)sizeof(per_cpu) - 32; i++)
+		n += scnprintf(per_cpu + n, sizeof(per_cpu) - n, "%scpu%u:%lu/%lu", n ? " " : "",
+			       threads[i].cpu, threads[i].issued, threads[i].succeeded);
+	n = 0;
 	for (unsigned int fn = 0; fn <= FN_NR && n < (int)sizeof(per_fn) - 24; fn++) {
 		unsigned long is = 0, ok = 0;
 
@@ -890,6 +898,7 @@ static int __init gzvm_hvcfuzz_init(void)
 					complete(&all_done);
 			break;
 		}
+		t->cpu = cpu;
 		kthread_bind(t->task, cpu);
 		wake_up_process(t->task);
 		i++;
@@ -903,6 +912,7 @@ static int __init gzvm_hvcfuzz_init(void)
 		seed, issued, nr_threads, succeeded, entered, created, guest_named, violations,
 		first_violation);
 	pr_info("gzvm_hvcfuzz: per function (ok/issued): %s\n", per_fn);
+	pr_info("gzvm_hvcfuzz: per CPU (issued/succeeded): %s\n", per_cpu);
 out:
 	for (i = 0; i < nr_threads; i++)
 		free_thread(&threads[i]);
