@@ -41,6 +41,7 @@ void test_hvcfuzz(void);
 /* gzvm_protected.c */
 const char *protected_victim_start(uint64_t *pas, int max, int *n);
 const char *protected_victim_stop(bool *still_donated);
+const char *protected_secret_payload(const uint8_t **bytes, size_t *len);
 
 #define FUZZ_KO		"/lib/gzvm/gzvm_hvcfuzz.ko"
 #define FUZZ_PARAMS	"/sys/module/gzvm_hvcfuzz/parameters/"
@@ -68,7 +69,7 @@ static void carveout(uint64_t *base, uint64_t *size)
 }
 
 struct fuzz_result {
-	long issued, succeeded, entered, created, guest_named, violations;
+	long issued, succeeded, entered, created, sealed, guest_named, violations;
 	char first_violation[256], per_fn[512], per_cpu[256];
 	const char *why;	/* the module could not run */
 };
@@ -92,8 +93,9 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 {
 	uint64_t base, size;
 	int fd = open(FUZZ_KO, O_RDONLY | O_CLOEXEC);
-	const char *params;
-	char list[8 * 20] = "0";
+	char list[8 * 20] = "0", params[1536];
+	const uint8_t *pl;
+	size_t pl_len, n;
 
 	for (int i = 0, n = 0; i < nr_targets; i++)
 		n += snprintf(list + n, sizeof(list) - n, "%s0x%llx", i ? "," : "",
@@ -106,10 +108,17 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 	}
 	carveout(&base, &size);
 	/* seconds: a bound for a hypervisor slower than expected, far above the ~25000 calls/s seen */
-	params = gzvm_fmt("calls=%ld seed=%ld seconds=%ld carveout_base=0x%llx carveout_size=0x%llx targets=%s",
-			  calls, seed, 60 + calls / 2000,
-			  (unsigned long long)base, (unsigned long long)size, list);
-	gzvm_info("hvcfuzz: insmod gzvm_hvcfuzz.ko %s", params);
+	n = (size_t)snprintf(params, sizeof(params),
+			     "calls=%ld seed=%ld seconds=%ld carveout_base=0x%llx carveout_size=0x%llx targets=%s",
+			     calls, seed, 60 + calls / 2000,
+			     (unsigned long long)base, (unsigned long long)size, list);
+	gzvm_info("hvcfuzz: insmod gzvm_hvcfuzz.ko %s payload=<the secret guest's, signed>", params);
+	/* each module thread seals a VM of its own from it; without it, the check on "sealed" fails */
+	if (!protected_secret_payload(&pl, &pl_len) && 2 * pl_len + 10 < sizeof(params) - n) {
+		n += (size_t)snprintf(params + n, sizeof(params) - n, " payload=");
+		for (size_t i = 0; i < pl_len; i++)
+			n += (size_t)snprintf(params + n, sizeof(params) - n, "%02x", pl[i]);
+	}
 	if (syscall(SYS_finit_module, fd, params, 0)) {
 		r->why = gzvm_fmt("finit_module: %s", strerror(errno));
 		close(fd);
@@ -120,6 +129,7 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 	r->succeeded = gzvm_read_long(FUZZ_PARAMS "succeeded");
 	r->entered = gzvm_read_long(FUZZ_PARAMS "entered");
 	r->created = gzvm_read_long(FUZZ_PARAMS "created");
+	r->sealed = gzvm_read_long(FUZZ_PARAMS "sealed");
 	r->guest_named = gzvm_read_long(FUZZ_PARAMS "guest_named");
 	r->violations = gzvm_read_long(FUZZ_PARAMS "violations");
 	read_param_str("first_violation", r->first_violation, sizeof(r->first_violation));
@@ -245,6 +255,9 @@ void test_hvcfuzz(void)
 				calls),
 		       "%ld issued, %ld succeeded, %ld VMs created, %ld RUNs entered, %ld protected pages named",
 		       r.issued, r.succeeded, r.created, r.entered, r.guest_named);
+	gzvm_tap_check(r.sealed == cpus_fuzzing(),
+		       "hvcfuzz: each thread sealed a protected VM of its own (the signed payload) and fuzzed beside it",
+		       "%ld of %d sealed (the module's log names why)", r.sealed, cpus_fuzzing());
 	threads = cpu_threads_that_fuzzed(r.per_cpu);
 	gzvm_tap_check(threads == cpus_fuzzing(),
 		       "hvcfuzz: one thread per online CPU (up to 8) issued hypercalls, all at once",

@@ -51,6 +51,8 @@ void test_protected(void);
 const char *protected_victim_start(uint64_t *pas, int max, int *n);
 /* Close it; *still_donated: the host kernel could not read it just before. NULL: its RAM reads zero. */
 const char *protected_victim_stop(bool *still_donated);
+/* The secret guest's signed payload (for a kernel module to seal a VM of its own); NULL or why not. */
+const char *protected_secret_payload(const uint8_t **bytes, size_t *len);
 
 GUEST_DECLARE(peek);
 
@@ -659,6 +661,15 @@ void test_protected(void)
 }
 
 /* ---- for other tests (hvcfuzz): a protected VM holding the secret ---- */
+
+const char *protected_secret_payload(const uint8_t **bytes, size_t *len)
+{
+	const char *why = secret_payload.len ? NULL : load_payload(&secret_payload, "secret");
+
+	*bytes = secret_payload.bytes;
+	*len = why ? 0 : secret_payload.len;
+	return why;
+}
 
 static struct victim lent_victim;
 

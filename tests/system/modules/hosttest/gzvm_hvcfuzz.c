@@ -7,8 +7,8 @@
  *
  * issues N hypercalls from one kernel thread per online CPU during module
  * init, destroys what it created, and stays loaded with its figures in
- * read-only parameters (issued, succeeded, entered, created, violations,
- * first_violation, per_fn) until it is removed.
+ * read-only parameters (issued, succeeded, entered, created, sealed,
+ * violations, first_violation, per_fn, per_cpu) until it is removed.
  *
  * What it names.  The host is trusted for availability: the hypervisor does
  * what the host asks with the host's own memory and VMs, so a random call
@@ -30,6 +30,14 @@
  *  - CREATE_VCPU accepted a run area another vCPU of ours uses;
  *  - afterwards a VM of ours cannot be destroyed, a page of ours does not
  *    come back to the host (reading it faults), or PROBE fails.
+ *
+ * Sealed VMs of its own.  Random calls hardly ever build a protected VM
+ * that passes its payload check, so with payload=<hex of a signed payload>
+ * each thread first builds one on purpose (sealed_vm(): half of its guest
+ * pool, the payload, a vCPU) and runs it, which seals it: those pool pages
+ * must stop being readable by the host at once (an oracle), and from then
+ * on the random calls meet a sealed VM and name its donated pages as
+ * forbidden memory, until a random DESTROY_VM or the clean-up scrubs it.
  * Pages that did not come back are leaked rather than freed.
  */
 #include <linux/arm-smccc.h>
@@ -60,6 +68,9 @@ enum {
 #define ERR_BUSY		(-33)
 #define HYP_MAX_VMS		32
 #define CAP_PROTECTED_VM	0xffbadab1UL
+#define PVM_SET_PROTECTED_VM	2
+#define REG_X(n)		(0x6030000000100000ULL | (n) * 2)
+#define REG_PC			0x6030000000100040ULL
 #define CAP_BLOCK_PAGING	0x9201UL
 #define BLOCK_SIZE_2M		(2UL << 20)
 #define GUEST_GPA		0x80000000UL
@@ -85,6 +96,14 @@ MODULE_PARM_DESC(calls, "hypercalls to issue (over all threads)");
 static unsigned long seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "seed of the random calls");
+static char payload_hex[1024];
+module_param_string(payload, payload_hex, sizeof(payload_hex), 0444);
+MODULE_PARM_DESC(payload, "hex of a payload signed for the hypervisor's key: each thread seals a VM");
+static u8 payload[sizeof(payload_hex) / 2];
+static size_t payload_len;
+static unsigned long sealed;
+module_param(sealed, ulong, 0444);
+MODULE_PARM_DESC(sealed, "VMs the threads built from the payload and saw sealed");
 static unsigned int seconds = 120;
 module_param(seconds, uint, 0444);
 MODULE_PARM_DESC(seconds, "stop after this long even if calls remain");
@@ -134,6 +153,7 @@ struct fz_vm {
 struct fz_thread {
 	struct task_struct *task;
 	unsigned int cpu;
+	bool sealed;			/* its sealed VM ran */
 	struct rnd_state rnd;
 	unsigned long budget;
 	struct page *pool, *runs, *bufs;
@@ -334,8 +354,12 @@ static phys_addr_t pick_pa(struct fz_thread *t, phys_addr_t own, bool *bad)
 	case 0:
 		*bad = true;
 		return forbidden_pa(t);
-	case 1:
-		return pool_pa(t) + (below(t, 1 << FZ_POOL_ORDER) << PAGE_SHIFT);
+	case 1: {
+		phys_addr_t pa = pool_pa(t) + (below(t, 1 << FZ_POOL_ORDER) << PAGE_SHIFT);
+
+		*bad = page_faults(pa);	/* our sealed VM holds it */
+		return pa;
+	}
 	case 2:
 		/* unaligned: refused or not, never harmful */
 		return own + 8 * (1 + below(t, 8));
@@ -356,6 +380,8 @@ static u64 pick_pfns(struct fz_thread *t, u64 *nr, bool *bad)
 	}
 	first = below(t, pool_pages);
 	*nr = one_in(t, 2) ? 1 : 1 + below(t, pool_pages - first);
+	for (u64 i = first; i < first + *nr; i++)
+		*bad |= page_faults(pool_pa(t) + (i << PAGE_SHIFT));	/* our sealed VM holds it */
 	return (pool_pa(t) >> PAGE_SHIFT) + first;
 }
 
@@ -804,9 +830,80 @@ static void free_thread(struct fz_thread *t)
 		__free_pages(t->bufs, FZ_BUF_ORDER);
 }
 
+/* ---- a sealed VM of our own ---------------------------------------------------- */
+
+/* half the pool: the rest stays for the fuzz */
+#define SEALED_PAGES	(1 << (FZ_POOL_ORDER - 1))
+
+static long hvc_args(u32 fid, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	u64 x[8] = { fid, a1, a2, a3, a4, a5 };
+	struct arm_smccc_res res;
+
+	return hvc(x, &res);
+}
+
+/*
+ * Build a protected VM on the first half of our pool (the payload at its
+ * start, the secret guest's pages after it) with one vCPU, and run it:
+ * the first RUN seals it.  NULL, or why not.
+ */
+static const char *sealed_vm(struct fz_thread *t)
+{
+	struct region_ranges *r = buf(t, 0);
+	int area = free_run_area(t);
+	struct arm_smccc_res res;
+	u64 x[8] = { FID(FN_CREATE_VM) }, tuple;
+	struct fz_vm *v = find_slot(t, 0);
+
+	if (!v || area < 0 || hvc(x, &res) || !claim_id(res.a1))
+		return "CREATE_VM";
+	t->created++;
+	v->id = (u16)res.a1;
+	tuple = (u64)v->id << 16;
+	/* register slot 0, then populate it with our pages */
+	memset(r, 0, sizeof(*r) + sizeof(r->constituents[0]));
+	*r = (struct region_ranges){ .total_pages = SEALED_PAGES, .gpa = GUEST_GPA };
+	if (hvc_args(FID(FN_SET_MEMREGION), v->id, 2 * PAGE_SIZE, bufs_pa(t), 0, 0))
+		return "SET_MEMREGION (register)";
+	r->constituent_cnt = 1;
+	r->constituents[0] = (struct region_range){ .address = pool_pa(t), .pg_cnt = SEALED_PAGES };
+	if (hvc_args(FID(FN_SET_MEMREGION), v->id, 2 * PAGE_SIZE, bufs_pa(t), 0, 0))
+		return "SET_MEMREGION (populate)";
+	memcpy(page_address(t->pool), payload, payload_len);
+	if (hvc_args(FID(FN_ENABLE_CAP), v->id, CAP_PROTECTED_VM, PVM_SET_PROTECTED_VM, GUEST_GPA,
+		     payload_len))
+		return "ENABLE_CAP(PROTECTED_VM)";
+	if (hvc_args(FID(FN_CREATE_VCPU), tuple, runs_pa(t) + 2 * area * PAGE_SIZE, 0, 0, 0))
+		return "CREATE_VCPU";
+	v->vcpus = 1;
+	v->run_area[0] = (s8)area;
+	t->run_used[area] = true;
+	/* the secret guest: x0 its pages, x1 the secret, x2 how many pages */
+	if (hvc_args(FID(FN_SET_ONE_REG), tuple, REG_PC, GUEST_GPA, 0, 0) ||
+	    hvc_args(FID(FN_SET_ONE_REG), tuple, REG_X(0), GUEST_GPA + 4 * PAGE_SIZE, 0, 0) ||
+	    hvc_args(FID(FN_SET_ONE_REG), tuple, REG_X(1), 0x5ec2e7, 0, 0) ||
+	    hvc_args(FID(FN_SET_ONE_REG), tuple, REG_X(2), 4, 0, 0))
+		return "SET_ONE_REG";
+	if (hvc_args(FID(FN_RUN), tuple, 0, 0, 0, 0))
+		return "RUN (the seal)";
+	t->entered++;
+	for (int i = 0; i < SEALED_PAGES; i++) {
+		if (!page_faults(pool_pa(t) + i * PAGE_SIZE))
+			violation("sealed VM %u: its page %d is still readable by the host",
+				  v->id, i);
+	}
+	t->sealed = true;
+	return NULL;
+}
+
 static int fuzz_thread(void *arg)
 {
 	struct fz_thread *t = arg;
+	const char *why = payload_len ? sealed_vm(t) : NULL;
+
+	if (why)
+		violation("CPU %u: the sealed VM could not be built: %s failed", t->cpu, why);
 
 	for (unsigned long i = 0; i < t->budget && time_before(jiffies, deadline); i++) {
 		one_call(t);
@@ -846,6 +943,7 @@ static void report(void)
 		succeeded += threads[i].succeeded;
 		entered += threads[i].entered;
 		created += threads[i].created;
+		sealed += threads[i].sealed;
 	}
 	guest_named = atomic_long_read(&guest_pages_named);
 	for (unsigned int i = 0; i < nr_threads && n < (int)sizeof(per_cpu) - 32; i++)
@@ -873,6 +971,9 @@ static int __init gzvm_hvcfuzz_init(void)
 
 	if (is_kernel_in_hyp_mode())
 		return -ENODEV;	/* no hypervisor below: an HVC would call ourselves */
+	payload_len = strlen(payload_hex) / 2;
+	if (hex2bin(payload, payload_hex, payload_len))
+		return -EINVAL;
 	nr_threads = min_t(unsigned int, num_online_cpus(), FZ_MAX_THREADS);
 	threads = kcalloc(nr_threads, sizeof(*threads), GFP_KERNEL);
 	if (!threads)
@@ -908,9 +1009,9 @@ static int __init gzvm_hvcfuzz_init(void)
 	arm_smccc_1_1_hvc(FID(FN_PROBE), 16, 0, 0, &res);
 	if ((int)res.a0)
 		violation("PROBE after the fuzz returned %d", (int)res.a0);
-	pr_info("gzvm_hvcfuzz: seed %lu: %lu hypercalls on %u CPUs, %lu succeeded, %lu RUNs entered, %lu VMs created, %lu arguments a protected guest's page, %d violations (%s)\n",
-		seed, issued, nr_threads, succeeded, entered, created, guest_named, violations,
-		first_violation);
+	pr_info("gzvm_hvcfuzz: seed %lu: %lu hypercalls on %u CPUs, %lu succeeded, %lu RUNs entered, %lu VMs created, %lu sealed, %lu arguments a protected guest's page, %d violations (%s)\n",
+		seed, issued, nr_threads, succeeded, entered, created, sealed, guest_named,
+		violations, first_violation);
 	pr_info("gzvm_hvcfuzz: per function (ok/issued): %s\n", per_fn);
 	pr_info("gzvm_hvcfuzz: per CPU (issued/succeeded): %s\n", per_cpu);
 out:
