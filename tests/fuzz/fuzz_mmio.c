@@ -4,16 +4,19 @@
  * instruction aborts with random syndromes (ISV, SAS, SSE, SRT, SF, WnR,
  * CM, S1PTW, any fault status) at addresses in its RAM, in the vGIC's
  * frames, in MMIO space (with and without the MMIO guard) and anywhere,
- * with random values in all 31 registers; the VMM answers MMIO reads with
- * random data or an external abort.
+ * with random values in all 31 registers, in ordinary and in sealed
+ * protected VMs; the VMM answers MMIO reads with random data or an
+ * external abort.
  *
  * The oracle is a model of what the Arm ARM (D17.2.40, ISS encoding for a
  * Data Abort) and the GenieZone ABI (spec section 5.3) say must happen,
  * written apart from the hypervisor's decoder (hyp/arch/arm64/guest_exit.c)
  * and its dispatch (hyp/core/vcpu.c): which exit the host gets; for an MMIO
  * exit its address, size, direction, register number and, for a store,
- * exactly the transfer register's low bytes and zeros beyond them (nothing
- * else of the guest's state reaches the host); after the VMM's answer, the
+ * exactly the transfer register's low bytes and zeros beyond them and in
+ * the rest of the exit (nothing else of the guest's state reaches the
+ * host), and for a protected VM an abort in the guest where an ordinary
+ * VM's exit would need the host to read guest memory; after the VMM's answer, the
  * transfer register holds the data zero- or sign-extended to the register's
  * width (XZR never written) and the PC is past the instruction; every other
  * register is untouched on every path, the vGIC's included.  After each
@@ -144,7 +147,7 @@ enum outcome {
 
 static bool in_range(u64 a, u64 base, u64 size) { return a >= base && a - base < size; }
 
-static enum outcome expect(u64 esr, u64 ipa, bool guarded, u64 granted)
+static enum outcome expect(u64 esr, u64 ipa, bool guarded, u64 granted, bool sealed)
 {
 	unsigned int fsc = ISS_FSC(esr) >> 2;
 	bool instr = ESR_CLASS(esr) == EC_IABT_LOW;
@@ -162,7 +165,9 @@ static enum outcome expect(u64 esr, u64 ipa, bool guarded, u64 granted)
 		return ISS_ISV(esr) ? VGIC : IN_GUEST;
 	if (guarded && (ipa & ~(FUZZ_PG - 1)) != granted)
 		return IN_GUEST;
-	return ISS_ISV(esr) ? MMIO : NO_SYNDROME;
+	if (!ISS_ISV(esr))	/* a protected guest's memory is not the host's to decode */
+		return sealed ? IN_GUEST : NO_SYNDROME;
+	return MMIO;
 }
 
 /* What a load of `size` bytes puts in the transfer register (Arm ARM: LDR, LDRS*). */
@@ -198,6 +203,11 @@ static void check_mmio_exit(const struct gzvm_run_mmio *m, u64 esr, u64 ipa, con
 	unsigned int size = 1U << ISS_SAS(esr), rt = ISS_SRT(esr);
 	u64 stored = rt == 31 ? 0 : x[rt];
 
+	const u8 *tail = (const u8 *)&m->is_write + 1, *end = (const u8 *)run_area() +
+							      sizeof(struct gzvm_vcpu_run);
+
+	for (; tail < end; tail++)
+		CHECK(*tail == 0);
 	CHECK(m->phys_addr == ipa);
 	CHECK(m->size == size);
 	CHECK(m->is_write == ISS_WNR(esr));
@@ -280,10 +290,11 @@ static u64 pick_esr(struct input *in)
 	return ec << 26 | ESR_IL | iss;
 }
 
-static void one_abort(struct input *in, u16 vm, struct vcpu *c, bool guarded, u64 granted)
+static void one_abort(struct input *in, u16 vm, struct vcpu *c, bool guarded, u64 granted,
+		      bool sealed)
 {
 	u64 esr = pick_esr(in), ipa = pick_ipa(in, granted), x[31];
-	enum outcome want = expect(esr, ipa, guarded, granted);
+	enum outcome want = expect(esr, ipa, guarded, granted, sealed);
 	u32 exit;
 
 	for (unsigned int i = 0; i < 31; i++)
@@ -328,8 +339,8 @@ static void one_abort(struct input *in, u16 vm, struct vcpu *c, bool guarded, u6
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
-	bool guarded;
-	u64 granted;
+	bool guarded, sealed;
+	u64 granted, flags;
 	struct vcpu *c;
 	u16 vm;
 
@@ -337,14 +348,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ram_base = (u64)(uintptr_t)ram;
 	vm = make_vm();
 	c = vcpu_of(vm);
-	guarded = take(&in, 1) & 1;
+	flags = take(&in, 1);
+	guarded = flags & 1;
+	sealed = flags & 2;
 	granted = MMIO_BASE + take(&in, 2) * FUZZ_PG;
+	if (sealed) {
+		/* no payload and no key on this board: the first RUN seals it unverified */
+		CHECK(call(GZVM_FN_ENABLE_CAP, vm, GZVM_CAP_PROTECTED_VM,
+			   GZVM_CAP_PVM_SET_PROTECTED_VM) == GZVM_OK);
+		CHECK(run(vm) == GZVM_EXIT_IRQ);
+		CHECK(vm_sealed(c->vm));
+	}
 	if (guarded) {
 		guest_hvc(vm, GZVM_HVC_MMIO_GUARD_ENROLL, 0);
 		guest_hvc(vm, GZVM_HVC_MMIO_GUARD_MAP, granted);
 	}
 	while (in.n)
-		one_abort(&in, vm, c, guarded, granted);
+		one_abort(&in, vm, c, guarded, granted, sealed);
 	CHECK(call(GZVM_FN_DESTROY_VM, vm, 0, 0) == GZVM_OK);
 	CHECK(pool_used_pages(&hyp_pool) == fuzz_board_pool_baseline());
 	return 0;

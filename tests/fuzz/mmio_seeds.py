@@ -6,7 +6,8 @@ python3 tests/fuzz/mmio_seeds.py tests/fuzz/corpus/mmio
 Each seed is one guest access the model must get exactly right: loads
 with sign and zero extension, stores of W, X and XZR, the vGIC, guest RAM
 not yet mapped, a syndrome without a register, cache maintenance, and the
-MMIO guard's granted and refused pages."""
+MMIO guard's granted and refused pages, and a sealed protected VM's
+load and syndrome without a register."""
 import os
 import struct
 import sys
@@ -36,8 +37,9 @@ def answer(data, ext_abort=False):
     return bytes([0x00 if ext_abort else 0x80]) + bytes(data)
 
 
-def vm(guarded=False):
-    return bytes([1 if guarded else 0]) + struct.pack('<H', 0)
+def vm(guarded=False, sealed=False):
+    # flags: bit 0 the MMIO guard, bit 1 a sealed protected VM; the granted page
+    return bytes([(1 if guarded else 0) | (2 if sealed else 0)]) + struct.pack('<H', 0)
 
 
 SEEDS = {
@@ -53,6 +55,9 @@ SEEDS = {
     'ram-unmapped': vm() + esr(sas(3) | srt(2) | SF) + ipa(0, 0x100) + REGS,
     'no-syndrome': vm() + esr(0, register=False) + ipa(4, 0x40) + REGS,
     'dc-civac': vm() + esr(CM | WNR, register=False) + ipa(4, 0x80) + REGS,
+    'sealed-ldr-x4': vm(sealed=True) + esr(sas(3) | srt(4) | SF) + ipa(4, 0x18) + REGS +
+    answer([1, 2, 3, 4, 5, 6, 7, 8]),
+    'sealed-no-syndrome': vm(sealed=True) + esr(0, register=False) + ipa(4, 0x40) + REGS,
     'guard-granted-refused': vm(guarded=True) +
     esr(sas(2) | srt(4)) + ipa(3, 0x8) + REGS + answer([1, 2, 3, 4, 0, 0, 0, 0]) +
     esr(sas(2) | srt(4)) + ipa(3, 0x1008) + REGS,
