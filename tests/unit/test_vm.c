@@ -1451,6 +1451,12 @@ static void test_exception_entry(void **state)
 	e = el1_exception_entry(PSR_MODE_EL0t, 0, SCTLR_EL1_SPAN | SCTLR_EL1_DSSBS, true, true);
 	assert_false(e.pstate & PSR_PAN);
 	assert_true(e.pstate & PSR_SSBS);
+	/* the flags and DIT are kept (AArch32: DIT from CPSR bit 21); UAO, SS, BTYPE cleared */
+	e = el1_exception_entry(PSR_MODE_EL1h | PSR_NZCV | PSR_DIT | PSR_UAO | BIT(21) |
+				PSR_BTYPE_MASK, 0, 0, false, false);
+	assert_int_equal(e.pstate, PSR_MODE_EL1h | PSR_DAIF | PSR_NZCV | PSR_DIT);
+	e = el1_exception_entry(PSR_MODE32 | 0x10 | (0x5ULL << 28) | PSR32_DIT, 0, 0, false, false);
+	assert_int_equal(e.pstate, PSR_MODE_EL1h | PSR_DAIF | (0x5ULL << 28) | PSR_DIT);
 }
 
 int main(void)

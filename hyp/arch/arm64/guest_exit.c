@@ -82,7 +82,16 @@ struct el1_entry el1_exception_entry(u64 old_pstate, u64 vbar, u64 sctlr, bool h
 	else
 		offset = 0x200;			/* current EL, SP_EL1 */
 	e.pc = vbar + offset;
-	e.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	/*
+	 * The condition flags and DIT are unchanged by taking an exception
+	 * (Arm ARM, AArch64.TakeException; KVM's enter_exception64 too): only
+	 * the fields below are set, the rest of PSTATE starts at zero.
+	 */
+	e.pstate = PSR_MODE_EL1h | PSR_DAIF | (old_pstate & PSR_NZCV);
+	if (old_pstate & PSR_MODE32)
+		e.pstate |= (old_pstate & PSR32_DIT) ? PSR_DIT : 0;
+	else
+		e.pstate |= old_pstate & PSR_DIT;
 	if (has_pan)
 		e.pstate |= (old_pstate & PSR_PAN) | ((sctlr & SCTLR_EL1_SPAN) ? 0 : PSR_PAN);
 	if (has_ssbs && (sctlr & SCTLR_EL1_DSSBS))

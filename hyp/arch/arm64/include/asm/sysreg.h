@@ -171,6 +171,9 @@
 #define PSR_SSBS	BIT(12)
 #define PSR_PAN		BIT(22)
 #define PSR_UAO		BIT(23)
+#define PSR_DIT		BIT(24)
+#define PSR_NZCV	(0xfULL << 28)
+#define PSR32_DIT	BIT(21)		/* where an AArch32 CPSR keeps DIT */
 #define PSR_DAIF	(PSR_D | PSR_A | PSR_I | PSR_F)
 
 /* ESR_ELx */
