@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The page pool.  Pages are handed out from a bump pointer; blocks that
- * come back go on a free list for their size and are reused first, so a
- * VM's concatenated stage-2 root is reused by the next VM, never lost to
- * the single pages (creating and destroying VMs forever must not use the
- * pool up).  Larger blocks are only taken at boot, never given back.
+ * The page pool: a bitmap of its free pages.  A request for nr pages takes
+ * the first run of nr free pages aligned to nr rounded up to a power of
+ * two (concatenated stage-2 roots need it), and what is given back is free
+ * for requests of any size again: creating and destroying VMs forever, or
+ * a VM that once used many single table pages, never leaves the pool
+ * unable to find a VM's 2-page root while it has free pages enough.
  */
 #include <hyp/page_alloc.h>
 #include <hyp/string.h>
@@ -13,58 +14,69 @@
 
 struct page_pool hyp_pool;
 
+static bool page_free(const struct page_pool *pool, u64 i)
+{
+	return pool->free_map[i / 64] >> (i % 64) & 1;
+}
+
+static void mark(struct page_pool *pool, u64 first, u64 nr, bool free)
+{
+	for (u64 i = first; i < first + nr; i++) {
+		if (free)
+			pool->free_map[i / 64] |= 1ULL << (i % 64);
+		else
+			pool->free_map[i / 64] &= ~(1ULL << (i % 64));
+	}
+}
+
 void pool_init(struct page_pool *pool, void *base, u64 size)
 {
 	uintptr_t start = ALIGN_UP((uintptr_t)base, POOL_PAGE);
 	uintptr_t end = ALIGN_DOWN((uintptr_t)base + size, POOL_PAGE);
+	u64 pages = end > start ? (end - start) / POOL_PAGE : 0;
 
-	*pool = (struct page_pool){
-		.lock = SPINLOCK_INIT,
-		.next = start,
-		.end = end > start ? end : start,
-		.total_pages = end > start ? (end - start) / POOL_PAGE : 0,
-	};
+	memset(pool, 0, sizeof(*pool));
+	pool->lock = (spinlock_t)SPINLOCK_INIT;
+	pool->base = start;
+	pool->total_pages = pages < POOL_MAX_PAGES ? pages : POOL_MAX_PAGES;
+	mark(pool, 0, pool->total_pages, true);
 }
 
-/* Hand out nr pages at start (taken from the free list or the bump region). */
-static void *take_block(struct page_pool *pool, unsigned int nr)
+/* The first page of a free run of nr, aligned to align pages, or total_pages. */
+static u64 find_run(const struct page_pool *pool, u64 nr, u64 align)
 {
-	uintptr_t align = POOL_PAGE, start;
+	u64 first = (ALIGN_UP(pool->base, align * POOL_PAGE) - pool->base) / POOL_PAGE, i, n;
 
-	if (nr <= POOL_MAX_BLOCK && pool->free_list[nr]) {
-		void *p = pool->free_list[nr];
-
-		pool->free_list[nr] = *(void **)p;
-		return p;
+	for (i = first; i + nr <= pool->total_pages; i += align) {
+		/* a whole word of used pages: skip it (single pages, mostly) */
+		if (align == 1 && !pool->free_map[i / 64]) {
+			i = ALIGN_UP(i + 1, 64) - 1;
+			continue;
+		}
+		for (n = 0; n < nr && page_free(pool, i + n); n++)
+			;
+		if (n == nr)
+			return i;
 	}
-	/*
-	 * From the bump region, aligned to the size rounded up to a power of
-	 * two, as concatenated stage-2 roots must be; the pages skipped for
-	 * that go on the single-page list.
-	 */
-	while (align < (uintptr_t)nr * POOL_PAGE)
-		align <<= 1;
-	start = ALIGN_UP(pool->next, align);
-	if (start > pool->end || (pool->end - start) / POOL_PAGE < nr)
-		return NULL;
-	for (uintptr_t skip = pool->next; skip < start; skip += POOL_PAGE) {
-		*(void **)skip = pool->free_list[1];
-		pool->free_list[1] = (void *)skip;
-	}
-	pool->next = start + (uintptr_t)nr * POOL_PAGE;
-	return (void *)start;
+	return pool->total_pages;
 }
 
 void *pool_zalloc_pages(struct page_pool *pool, unsigned int nr)
 {
-	void *p;
+	u64 align = 1, i;
+	void *p = NULL;
 
 	if (!nr)
 		return NULL;
+	while (align < nr)
+		align <<= 1;
 	spin_lock(&pool->lock);
-	p = take_block(pool, nr);
-	if (p)
+	i = find_run(pool, nr, align);
+	if (i < pool->total_pages) {
+		mark(pool, i, nr, false);
 		pool->used_pages += nr;
+		p = (void *)(pool->base + i * POOL_PAGE);
+	}
 	spin_unlock(&pool->lock);
 	if (p)
 		memset(p, 0, (size_t)nr * POOL_PAGE);
@@ -73,21 +85,12 @@ void *pool_zalloc_pages(struct page_pool *pool, unsigned int nr)
 
 void pool_free_pages(struct page_pool *pool, void *page, unsigned int nr)
 {
+	u64 i = ((uintptr_t)page - pool->base) / POOL_PAGE;
+
 	if (!page || !nr)
 		return;
 	spin_lock(&pool->lock);
-	if (nr <= POOL_MAX_BLOCK) {
-		*(void **)page = pool->free_list[nr];
-		pool->free_list[nr] = page;
-	} else {
-		/* never done today; the pages still come back, one by one */
-		for (unsigned int i = 0; i < nr; i++) {
-			void *one = (u8 *)page + (uintptr_t)i * POOL_PAGE;
-
-			*(void **)one = pool->free_list[1];
-			pool->free_list[1] = one;
-		}
-	}
+	mark(pool, i, nr, true);
 	pool->used_pages -= nr;
 	spin_unlock(&pool->lock);
 }

@@ -138,6 +138,27 @@ static void test_vm_cycles_outlast_pool(void **state)
 	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
 }
 
+/* A CREATE_VM that finds no page for its stage-2 root fails cleanly and frees its VM. */
+static void test_vm_create_out_of_memory(void **state)
+{
+	static void *taken[POOL_SIZE / PG];
+	unsigned int n = 0, i;
+	u16 ids[HYP_MAX_VMS];
+
+	(void)state;
+	while (n < POOL_SIZE / PG && (taken[n] = pool_zalloc_pages(&hyp_pool, 1)))
+		n++;
+	assert_int_equal(status(call(GZVM_FN_CREATE_VM, 0, 0, 0, 0, 0)), GZVM_ERR_NO_MEMORY);
+	while (n)
+		pool_free_pages(&hyp_pool, taken[--n], 1);
+	assert_int_equal(pool_used_pages(&hyp_pool), pool_baseline);
+	/* the VM the failed call claimed is free again: all of them can be created */
+	for (i = 0; i < HYP_MAX_VMS; i++)
+		ids[i] = new_vm();
+	for (i = 0; i < HYP_MAX_VMS; i++)
+		destroy_all(ids[i]);
+}
+
 static void test_vm_lifecycle(void **state)
 {
 	u16 ids[HYP_MAX_VMS];
@@ -1464,6 +1485,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vm_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vm_cycles_outlast_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_create_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memslots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_and_populate, setup, teardown),

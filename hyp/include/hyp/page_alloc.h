@@ -11,15 +11,13 @@
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
 
-/* Blocks up to this many pages (a stage-2 root of 16 concatenated tables) are reused whole. */
-#define POOL_MAX_BLOCK	16
+/* The largest pool: 64 MiB (the board's carve-out is 32 MiB, image included). */
+#define POOL_MAX_PAGES	16384
 
 struct page_pool {
 	spinlock_t lock;
-	uintptr_t next;		/* never-used pages start here */
-	uintptr_t end;
-	/* blocks given back, by their size in pages: [1] single pages, [2] roots of 2, ... */
-	void *free_list[POOL_MAX_BLOCK + 1];
+	uintptr_t base;		/* the first page */
+	u64 free_map[POOL_MAX_PAGES / 64];	/* bit i set: page i is free */
 	u64 total_pages;
 	u64 used_pages;
 };
@@ -27,10 +25,10 @@ struct page_pool {
 void pool_init(struct page_pool *pool, void *base, u64 size);
 /*
  * nr zeroed, contiguous pages, aligned to nr rounded up to a power of two,
- * or NULL when the pool has no such block.
+ * or NULL when the pool has no such run of free pages.
  */
 void *pool_zalloc_pages(struct page_pool *pool, unsigned int nr);
-/* Give back the nr pages pool_zalloc_pages(pool, nr) returned at page. */
+/* Give back nr pages from page: what pool_zalloc_pages(pool, nr) returned. */
 void pool_free_pages(struct page_pool *pool, void *page, unsigned int nr);
 u64 pool_used_pages(struct page_pool *pool);
 
