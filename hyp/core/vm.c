@@ -97,7 +97,15 @@ int vm_create(u64 type, u16 *id)
 	vgic_init(&vm->vgic);
 	ret = pgt_init(&vm->s2, vm_ipa_bits, true, &vm->s2_mm);
 	if (ret) {
+		/*
+		 * Free again, under vms_lock like every write the scan above
+		 * reads.  Taking it inside vm->lock cannot deadlock: the scan
+		 * only waits for the lock of a VM that is VM_FREE, and this
+		 * one is VM_ALIVE until the store below.
+		 */
+		spin_lock(&vms_lock);
 		vm->state = VM_FREE;
+		spin_unlock(&vms_lock);
 		spin_unlock(&vm->lock);
 		return GZVM_ERR_NO_MEMORY;
 	}
