@@ -87,7 +87,8 @@ void pool_free_pages(struct page_pool *pool, void *page, unsigned int nr)
 {
 	u64 i = ((uintptr_t)page - pool->base) / POOL_PAGE;
 
-	if (!page || !nr)
+	/* nothing outside the bitmap: a stray pointer must not clear EL2 memory's bits */
+	if (!page || !nr || (uintptr_t)page < pool->base || i + nr > pool->total_pages)
 		return;
 	spin_lock(&pool->lock);
 	mark(pool, i, nr, true);

@@ -94,6 +94,7 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 	uint64_t base, size;
 	int fd = open(FUZZ_KO, O_RDONLY | O_CLOEXEC);
 	char list[8 * 20] = "0", params[1536];
+	const char *no_payload;
 	const uint8_t *pl;
 	size_t pl_len, n;
 
@@ -112,9 +113,11 @@ static void run_module(long calls, long seed, const uint64_t *targets, int nr_ta
 			     "calls=%ld seed=%ld seconds=%ld carveout_base=0x%llx carveout_size=0x%llx targets=%s",
 			     calls, seed, 60 + calls / 2000,
 			     (unsigned long long)base, (unsigned long long)size, list);
-	gzvm_info("hvcfuzz: insmod gzvm_hvcfuzz.ko %s payload=<the secret guest's, signed>", params);
 	/* each module thread seals a VM of its own from it; without it, the check on "sealed" fails */
-	if (!protected_secret_payload(&pl, &pl_len) && 2 * pl_len + 10 < sizeof(params) - n) {
+	no_payload = protected_secret_payload(&pl, &pl_len);
+	gzvm_info("hvcfuzz: insmod gzvm_hvcfuzz.ko %s payload=<%s>", params,
+		  no_payload ? no_payload : "the secret guest's signed payload, in hex");
+	if (!no_payload && 2 * pl_len + 10 < sizeof(params) - n) {
 		n += (size_t)snprintf(params + n, sizeof(params) - n, " payload=");
 		for (size_t i = 0; i < pl_len; i++)
 			n += (size_t)snprintf(params + n, sizeof(params) - n, "%02x", pl[i]);

@@ -385,7 +385,7 @@ run_config() {
 	[[ -n ${GZVM_SELFTESTS:-} && ${GZVM_SELFTEST_DEEP:-0} == 1 ]] && append+=" gzvmtest.selftest_deep=1"
 	[[ -n ${GZVM_SYSTEM_ONLY:-} ]] && append+=" gzvmtest.only=${GZVM_SYSTEM_ONLY// /,}"
 	local var	# GZVM_SELFTEST_SEED=S and the selftests' counts, for their environment
-	for var in $(compgen -e | grep -E '^GZVM_SELFTEST_(SEED|[A-Z]+(_FIRST)?)$' | grep -v -x GZVM_SELFTEST_DEEP); do
+	for var in $(compgen -e | grep -E '^GZVM_SELFTEST_[A-Z_]+$' | grep -v -x GZVM_SELFTEST_DEEP); do
 		append+=" gzvmtest.env=$var=${!var}"
 	done
 	local TIMEOUT=$TIMEOUT	# this boot's (the firmware boot gets more)
