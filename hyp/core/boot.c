@@ -16,6 +16,7 @@
 #include <fdt.h>
 #include <hyp/arch.h>
 #include <hyp/bootinfo.h>
+#include <hyp/channel.h>
 #include <hyp/cpu.h>
 #include <hyp/drivers.h>
 #include <hyp/el2.h>
@@ -107,6 +108,7 @@ static void init_ownership(const struct boot_info *bi, const struct boot_layout 
 	if (mem_owner_claim_hyp(l->carveout_base, l->carveout_size))
 		hyp_panic("the carve-out is not RAM");
 	vm_init(arch_pa_bits());
+	chan_init();
 }
 
 static void setup_cpus(const struct boot_info *bi)

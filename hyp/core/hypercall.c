@@ -5,6 +5,7 @@
  * Numbers the ABI does not define answer GZVM_ERR_NOT_SUPPORTED.
  */
 #include <gzvm/hvc.h>
+#include <hyp/channel.h>
 #include <hyp/hypercall.h>
 #include <hyp/log.h>
 #include <hyp/psci.h>
@@ -46,6 +47,24 @@ static const hvc_handler_t gzvm_hvc_table[GZVM_FN_NR] = {
 	[GZVM_FN_GET_STATISTICS]	= hvc_get_statistics,
 };
 
+/* gzvm extensions, from GZVM_FN_EXT_BASE on (include/gzvm/hvc.h) */
+static const hvc_handler_t gzvm_ext_table[GZVM_FN_EXT_END - GZVM_FN_EXT_BASE] = {
+	[GZVM_FN_CHAN_CREATE - GZVM_FN_EXT_BASE]	= hvc_chan_create,
+	[GZVM_FN_CHAN_DESTROY - GZVM_FN_EXT_BASE]	= hvc_chan_destroy,
+	[GZVM_FN_CHAN_SEND - GZVM_FN_EXT_BASE]		= hvc_chan_send,
+	[GZVM_FN_CHAN_RECV - GZVM_FN_EXT_BASE]		= hvc_chan_recv,
+	[GZVM_FN_CHAN_INFO - GZVM_FN_EXT_BASE]		= hvc_chan_info,
+};
+
+static hvc_handler_t handler_of(unsigned int fn)
+{
+	if (fn < ARRAY_SIZE(gzvm_hvc_table))
+		return gzvm_hvc_table[fn];
+	if (fn >= GZVM_FN_EXT_BASE && fn < GZVM_FN_EXT_END)
+		return gzvm_ext_table[fn - GZVM_FN_EXT_BASE];
+	return NULL;
+}
+
 void host_hvc_call(struct smccc_regs *regs)
 {
 	u32 fid = (u32)regs->a[0];
@@ -60,6 +79,6 @@ void host_hvc_call(struct smccc_regs *regs)
 			regs->a[0] = (u64)(s64)SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	handler = (unsigned int)fn < ARRAY_SIZE(gzvm_hvc_table) ? gzvm_hvc_table[fn] : NULL;
+	handler = handler_of((unsigned int)fn);
 	regs->a[0] = (u64)(handler ? handler(regs) : GZVM_ERR_NOT_SUPPORTED);
 }

@@ -7,6 +7,7 @@
  */
 #include <asm/sysreg.h>
 #include <gzvm/hvc.h>
+#include <hyp/channel.h>
 #include <hyp/log.h>
 #include <hyp/mem_owner.h>
 #include <hyp/page_alloc.h>
@@ -445,6 +446,10 @@ static u32 handle_hvc(struct vcpu *vcpu)
 		x[0] = (u64)vm_mem_share(vcpu->vm, (u32)x[0], x[1]);
 		spin_unlock(&vcpu->vm->lock);
 		return 0;
+	case GZVM_HVC_CHAN_SEND:
+	case GZVM_HVC_CHAN_RECV:
+	case GZVM_HVC_CHAN_INFO:
+		return chan_guest_call(vcpu);
 	case GZVM_HVC_PVM_MEASUREMENT:
 		/* answered here: the host is not trusted to tell the guest what it booted */
 		if (!vm_sealed(vcpu->vm) || !vcpu->vm->measured) {
@@ -628,7 +633,9 @@ s64 hvc_run(struct smccc_regs *r)
 		reason = handle_exit(vcpu, &e);
 	} while (!reason);
 	vcpu->run->exit_reason = reason;
-	release_vcpu(vcpu);
 	r->a[1] = reason;
+	if (reason == GZVM_EXIT_CHAN_DOORBELL)
+		r->a[2] = vcpu->doorbell_chan;
+	release_vcpu(vcpu);
 	return GZVM_OK;
 }

@@ -8,6 +8,7 @@
  */
 #include <gzvm/hvc.h>
 #include <hyp/arch.h>
+#include <hyp/channel.h>
 #include <hyp/host_s2.h>
 #include <hyp/log.h>
 #include <hyp/mem_owner.h>
@@ -554,6 +555,8 @@ int vm_destroy(u16 id, u64 batch)
 		}
 		vm->state = VM_DYING;
 		vm->destroy_at = (struct map_cursor){ 0 };
+		/* its peers see CLOSED from now on; its queues go back to the pool */
+		chan_vm_gone(vm);
 	}
 	if (!destroy_step(vm, batch)) {
 		spin_unlock(&vm->lock);

@@ -97,6 +97,19 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
 #define GZVM_FN_NR			20	/* one past the last number */
 
 /*
+ * gzvm extensions: message channels (docs/channels.md).  Numbers from
+ * 0x80 on, far above any GenieZone version's table (and below the 16-bit
+ * function field's end), so they never collide with one.
+ */
+#define GZVM_FN_EXT_BASE		0x80
+#define GZVM_FN_CHAN_CREATE		0x80
+#define GZVM_FN_CHAN_DESTROY		0x81
+#define GZVM_FN_CHAN_SEND		0x82
+#define GZVM_FN_CHAN_RECV		0x83
+#define GZVM_FN_CHAN_INFO		0x84
+#define GZVM_FN_EXT_END			0x85	/* one past the last extension */
+
+/*
  * SMC64 function ids, as issued by v8+ drivers.  Register use:
  *   CREATE_VM          x1 vm_type                      -> x1 vm_id
  *   DESTROY_VM         x1 vm_id, x2 batch pages (v13)  (GZVM_ERR_BUSY: call again)
@@ -117,6 +130,15 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
  *   MAP_GUEST_BLOCK    x1 vm_id, x2 slot, x3 start gfn, x4 nr_pages
  *   GET_STATISTICS     x1 vm_id                        -> x1, x2 byte counts
  *                      (vm 0, gzvm extension: x1 pool used, x2 lent, x3 donated)
+ * gzvm extensions (the host's end of a channel is the one that is no VM):
+ *   CHAN_CREATE        x1 vm a, x2 vm b (GZVM_INVALID_VM_ID: the host), x3 depth,
+ *                      x4 msg size, x5 SPI index in a, x6 SPI index in b -> x1 id
+ *   CHAN_DESTROY       x1 id
+ *   CHAN_SEND          x1 id, x2 PA of the message, x3 length -> x1 doorbell rung
+ *   CHAN_RECV          x1 id, x2 PA of a buffer, x3 size -> x1 length, x2 doorbell rung
+ *   CHAN_INFO          x1 id -> x1 to receive, x2 free to send, x3 msg size | depth << 32
+ * "doorbell rung" (1) means the VM at the other end got its SPI: the driver
+ * wakes its vCPUs so that it sees it.
  */
 #define GZVM_FID_CREATE_VM		GZVM_HVC_ID_SMC64(GZVM_FN_CREATE_VM)
 #define GZVM_FID_DESTROY_VM		GZVM_HVC_ID_SMC64(GZVM_FN_DESTROY_VM)
@@ -136,6 +158,11 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
 #define GZVM_FID_MAP_GUEST		GZVM_HVC_ID_SMC64(GZVM_FN_MAP_GUEST)
 #define GZVM_FID_MAP_GUEST_BLOCK	GZVM_HVC_ID_SMC64(GZVM_FN_MAP_GUEST_BLOCK)
 #define GZVM_FID_GET_STATISTICS		GZVM_HVC_ID_SMC64(GZVM_FN_GET_STATISTICS)
+#define GZVM_FID_CHAN_CREATE		GZVM_HVC_ID_SMC64(GZVM_FN_CHAN_CREATE)
+#define GZVM_FID_CHAN_DESTROY		GZVM_HVC_ID_SMC64(GZVM_FN_CHAN_DESTROY)
+#define GZVM_FID_CHAN_SEND		GZVM_HVC_ID_SMC64(GZVM_FN_CHAN_SEND)
+#define GZVM_FID_CHAN_RECV		GZVM_HVC_ID_SMC64(GZVM_FN_CHAN_RECV)
+#define GZVM_FID_CHAN_INFO		GZVM_HVC_ID_SMC64(GZVM_FN_CHAN_INFO)
 
 /* ---- status codes in x0 (6.4; Little-Kernel style) -------------------- */
 /* Driver mapping in brackets; any other value (SMCCC -1 too) is -EINVAL. */
@@ -148,6 +175,18 @@ static inline int gzvm_hvc_fn(gzvm_u32 fid)
 #define GZVM_ERR_FAULT			(-40)	/* ERR_FAULT         [-EFAULT] */
 /* gzvm extension: a protected VM's vCPU state after its first run */
 #define GZVM_ERR_ACCESS_DENIED		(-43)	/* ERR_ACCESS_DENIED [-EPERM] */
+/* gzvm extensions, channel calls only (full queue: GZVM_ERR_BUSY) */
+#define GZVM_ERR_NO_MSG			(-3)	/* ERR_NO_MSG: queue empty [-EAGAIN] */
+#define GZVM_ERR_NOT_ENOUGH_BUFFER	(-9)	/* ERR_NOT_ENOUGH_BUFFER [-EMSGSIZE] */
+#define GZVM_ERR_CHANNEL_CLOSED		(-15)	/* ERR_CHANNEL_CLOSED [-EPIPE] */
+
+/*
+ * gzvm extension: RUN's x1 when a guest's channel call rang the doorbell of
+ * the channel's other end (x2 = the channel id): the driver wakes that end
+ * (the host's readers and writers, or the other VM's vCPUs) and runs the
+ * vCPU again.  Userspace never sees it.
+ */
+#define GZVM_EXIT_CHAN_DOORBELL		0x92920080U
 
 /* ---- VM / vCPU addressing (6.1) ---------------------------------------- */
 /* vCPU-scoped calls carry (vm_id << 16) | vcpu_id in x1. */

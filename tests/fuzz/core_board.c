@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <hyp/bootinfo.h>
+#include <hyp/channel.h>
 #include <hyp/host_s2.h>
 #include <hyp/layout.h>
 #include <hyp/mem_owner.h>
@@ -45,6 +46,7 @@ static void board_init(void)
 			abort();
 	}
 	vm_init(40);
+	chan_init();
 	pool_baseline = pool_used_pages(&hyp_pool);
 }
 

@@ -32,99 +32,8 @@
 #include <hyp/vm.h>
 
 #include "fake_arch.h"
+#include "hyp_board.h"
 
-#define RAM_SIZE	(16ULL << 20)
-#define POOL_SIZE	(8ULL << 20)
-#define PG		4096ULL
-#define GUEST_RAM	0x80000000ULL
-
-static u8 *ram, *pool_mem;
-static u32 *meta;
-static u64 ram_base;
-static u64 pool_baseline;
-
-static u64 ram_pa(u64 off) { return ram_base + off; }
-
-static int setup(void **state)
-{
-	struct mem_range r;
-
-	(void)state;
-	fake_arch_reset();
-	ram = aligned_alloc(2 << 20, RAM_SIZE);
-	pool_mem = aligned_alloc(PG, POOL_SIZE);
-	assert_non_null(ram);
-	assert_non_null(pool_mem);
-	memset(ram, 0, RAM_SIZE);
-	ram_base = (u64)(uintptr_t)ram;
-	r = (struct mem_range){ ram_base, RAM_SIZE };
-	meta = calloc(1, mem_owner_meta_size(&r, 1));
-	mem_owner_init(&r, 1, meta);
-	/* the last MiB of the fake RAM plays the carve-out */
-	assert_int_equal(mem_owner_claim_hyp(ram_pa(RAM_SIZE - (1 << 20)), 1 << 20), GZVM_OK);
-	pool_init(&hyp_pool, pool_mem, POOL_SIZE);
-	{
-		struct boot_info bi = { .ram = { r }, .nr_ram = 1 };
-		struct boot_layout l = { .carveout_base = ram_pa(RAM_SIZE - (1 << 20)),
-					 .carveout_size = 1 << 20 };
-
-		host_s2_build(&bi, &l, 48);
-	}
-	vm_init(40);
-	pool_baseline = pool_used_pages(&hyp_pool);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(ram);
-	free(pool_mem);
-	free(meta);
-	return 0;
-}
-
-static struct smccc_regs call(u32 fn, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
-{
-	struct smccc_regs r = { .a = { GZVM_HVC_ID_SMC64(fn), a1, a2, a3, a4, a5 } };
-
-	host_hvc_call(&r);
-	return r;
-}
-
-static s64 status(struct smccc_regs r) { return (s64)r.a[0]; }
-
-static u16 new_vm(void)
-{
-	struct smccc_regs r = call(GZVM_FN_CREATE_VM, 0, 0, 0, 0, 0);
-
-	assert_int_equal(status(r), GZVM_OK);
-	assert_true(r.a[1] >= 1 && r.a[1] < 0xffff);
-	return (u16)r.a[1];
-}
-
-static void destroy_all(u16 vm)
-{
-	assert_int_equal(status(call(GZVM_FN_DESTROY_VM, vm, 0, 0, 0, 0)), GZVM_OK);
-}
-
-/* A SET_MEMREGION buffer in fake host RAM at offset off. */
-static struct gzvm_memory_region_ranges *region_buf(u64 off)
-{
-	memset(ram + off, 0, 2 * PG);
-	return (struct gzvm_memory_region_ranges *)(ram + off);
-}
-
-static s64 register_slot(u16 vm, u32 slot, u64 gpa, u64 pages)
-{
-	struct gzvm_memory_region_ranges *b = region_buf(0);
-
-	b->slot = slot;
-	b->total_pages = pages;
-	b->gpa = gpa;
-	b->constituent_cnt = 0;
-	return status(call(GZVM_FN_SET_MEMREGION, vm, 2 * PG, ram_pa(0), 0, 0));
-}
 
 /*
  * More VMs created and destroyed than the pool has pages: each one's
@@ -1483,30 +1392,30 @@ static void test_exception_entry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_vm_lifecycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_cycles_outlast_pool, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vm_create_out_of_memory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memslots, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_guest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_block_and_populate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enable_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vcpu_create_destroy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_reg, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mmio_exits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_fault_exit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hypercall_exits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fast_exits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_relinquish, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sparse_slot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protected_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protected_seal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protected_seal_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protected_exits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protected_payload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protected_dt_measurement, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mmio_guard, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mem_share, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_lifecycle, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_vm_cycles_outlast_pool, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_vm_create_out_of_memory, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_memslots, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_map_guest, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_block_and_populate, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_enable_cap, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_vcpu_create_destroy, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_one_reg, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_mmio_exits, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_page_fault_exit, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_hypercall_exits, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_fast_exits, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_relinquish, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_run_errors, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_sparse_slot, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_protected_cap, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_protected_seal, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_protected_seal_refused, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_protected_exits, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_protected_payload, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_protected_dt_measurement, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_mmio_guard, board_setup, board_teardown),
+		cmocka_unit_test_setup_teardown(test_mem_share, board_setup, board_teardown),
 		cmocka_unit_test(test_mmio_decode),
 		cmocka_unit_test(test_exception_entry),
 	};

@@ -49,6 +49,7 @@ struct vcpu {
 	bool lr_underflow;		/* more were pending than fit */
 
 	struct vcpu_ctx ctx;
+	u32 doorbell_chan;		/* GZVM_EXIT_CHAN_DOORBELL: the channel */
 };
 
 bool vcpu_is_running(const struct vcpu *vcpu);

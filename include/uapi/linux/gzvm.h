@@ -39,6 +39,11 @@
 /* Global queries (vm_id 0), v13. */
 #define GZVM_CAP_QUERY_HYP_BATCH_PAGES		0x9204
 #define GZVM_CAP_QUERY_DESTROY_BATCH_PAGES	0x9205
+/*
+ * gzvm extension: message channels (GZVM_CREATE_CHANNEL, docs/channels.md).
+ * CHECK_EXTENSION answers 1 when the driver and the hypervisor have them.
+ */
+#define GZVM_CAP_CHANNELS			0x9280
 
 /* GZVM_CAP_PROTECTED_VM sub-commands, passed in gzvm_enable_cap.args[0]. */
 #define GZVM_CAP_PVM_SET_PVMFW_GPA		0	/* args[1] = pvmfw GPA */
@@ -218,6 +223,31 @@ struct gzvm_create_device {
 #define GZVM_HVC_MEM_SHARE		0xc6000044
 #define GZVM_HVC_MEM_UNSHARE		0xc6000045
 #define GZVM_HVC_RET_NO_MEMORY		(-4)
+
+/*
+ * gzvm extension, answered by the hypervisor: message channels
+ * (docs/channels.md).  x1 = the channel id from the guest's DTB
+ * (compatible "gzvm,channel", property "gzvm,channel-id").
+ *   SEND  x2 = guest address of the message, x3 = its length
+ *         (0..GZVM_CHANNEL_MAX_MSG_SIZE, at most the channel's msg size)
+ *   RECV  x2 = guest address of a buffer, x3 = its size -> x1 = length
+ *   INFO  -> x1 = messages waiting to be received, x2 = free places in
+ *         the send queue, x3 = msg size | queue depth << 32
+ * The buffer must be mapped guest memory.  x0 = 0, or -3 (INVALID_PARAMETER:
+ * not a channel of this VM, a length above the channel's message size, a
+ * buffer that is not mapped guest memory), GZVM_CHAN_RET_FULL (SEND: the
+ * queue is full, nothing was sent), GZVM_CHAN_RET_EMPTY (RECV: nothing to
+ * receive), GZVM_CHAN_RET_CLOSED (the other endpoint is gone) or
+ * GZVM_CHAN_RET_TOO_SMALL (RECV: the next message is longer than the
+ * buffer; it stays queued and x1 = its length).
+ */
+#define GZVM_HVC_CHAN_SEND		0xc6000050
+#define GZVM_HVC_CHAN_RECV		0xc6000051
+#define GZVM_HVC_CHAN_INFO		0xc6000052
+#define GZVM_CHAN_RET_FULL		(-5)
+#define GZVM_CHAN_RET_EMPTY		(-6)
+#define GZVM_CHAN_RET_CLOSED		(-7)
+#define GZVM_CHAN_RET_TOO_SMALL		(-8)
 
 /*
  * Union members of struct gzvm_vcpu_run.  They are named file-scope types
@@ -441,6 +471,31 @@ struct gzvm_dtb_config {
 #define GZVM_REG_ARM64_FPSR	GZVM_REG_ARM64_CORE(GZVM_REG_SIZE_U32, GZVM_REG_ARM_CORE_IDX_FPSR)
 #define GZVM_REG_ARM64_FPCR	GZVM_REG_ARM64_CORE(GZVM_REG_SIZE_U32, GZVM_REG_ARM_CORE_IDX_FPCR)
 
+/*
+ * gzvm extension: GZVM_CREATE_CHANNEL, 32 bytes.  A channel joins this VM
+ * to another VM (peer_fd: its VM fd) or to the host (peer_fd =
+ * GZVM_CHANNEL_PEER_HOST): a bounded queue of messages in each direction,
+ * copied by the hypervisor.  irq and peer_irq are the 0-based SPI indexes
+ * of the doorbells in this VM and in the peer (peer_irq: ignored for the
+ * host).  The driver returns the channel id both guests name in their
+ * hypercalls and, for a host channel, a file descriptor for the host's end
+ * (read/write one message per call, poll).
+ */
+#define GZVM_CHANNEL_PEER_HOST		(-1)
+#define GZVM_CHANNEL_MAX_MSG_SIZE	1024	/* bytes; Gunyah's msgq: < 1 KiB */
+#define GZVM_CHANNEL_MAX_DEPTH		255	/* messages per direction; < 256 */
+
+struct gzvm_create_channel {
+	__s32 peer_fd;		/* VM fd, or GZVM_CHANNEL_PEER_HOST */
+	__u32 flags;		/* 0 */
+	__u32 depth;		/* messages per direction, 1..GZVM_CHANNEL_MAX_DEPTH */
+	__u32 msg_size;		/* largest message, 1..GZVM_CHANNEL_MAX_MSG_SIZE */
+	__u32 irq;		/* doorbell SPI index in this VM */
+	__u32 peer_irq;		/* doorbell SPI index in the peer VM */
+	__u32 id;		/* out: the channel id */
+	__s32 fd;		/* out: the host's end, or -1 */
+};
+
 /* ------------------------------------------------------------------ */
 /* ioctls (spec 3)                                                     */
 /* ------------------------------------------------------------------ */
@@ -471,6 +526,8 @@ struct gzvm_dtb_config {
 #define GZVM_ENABLE_CAP		_IOW(GZVM_IOC_MAGIC, 0xa3, struct gzvm_enable_cap)
 #define GZVM_CREATE_DEVICE	_IOWR(GZVM_IOC_MAGIC, 0xe0, struct gzvm_create_device)
 #define GZVM_SET_DTB_CONFIG	_IOW(GZVM_IOC_MAGIC, 0xff, struct gzvm_dtb_config)
+/* gzvm extension (GZVM_CAP_CHANNELS): nr 0xc0 is unused by every version */
+#define GZVM_CREATE_CHANNEL	_IOWR(GZVM_IOC_MAGIC, 0xc0, struct gzvm_create_channel)
 
 /* vCPU fd */
 /* arg: pointer to struct gzvm_vcpu_run (encoded without a size) */
