@@ -129,6 +129,14 @@ void gzvm_vm_put(struct gzvm *gzvm);
 void gzvm_vm_get(struct gzvm *gzvm);
 void gzvm_vm_wake_all_vcpus(struct gzvm *gzvm);
 int gzvm_vm_irq_line(struct gzvm *gzvm, u32 vcpu_idx, u32 irq, u32 level);
+struct gzvm *gzvm_vm_of_file(struct file *filp);
+
+/* gzvm_channel.c */
+int gzvm_vm_ioctl_create_channel(struct gzvm *gzvm,
+				 struct gzvm_create_channel __user *argp);
+void gzvm_channel_doorbell(struct gzvm *from, u32 id);
+void gzvm_channels_vm_gone(struct gzvm *gzvm);
+bool gzvm_channels_supported(void);
 
 /* gzvm_vcpu.c */
 int gzvm_vm_ioctl_create_vcpu(struct gzvm *gzvm, unsigned long cpuid);

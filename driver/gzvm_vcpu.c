@@ -141,8 +141,11 @@ static bool gzvm_vcpu_handle_mmio(struct gzvm_vcpu *vcpu)
 }
 
 /* Returns true when the exit must go to userspace. */
-static bool gzvm_vcpu_handle_exit(struct gzvm_vcpu *vcpu, u32 exit_reason)
+static bool gzvm_vcpu_handle_exit(struct gzvm_vcpu *vcpu,
+				  struct arm_smccc_res *res)
 {
+	u32 exit_reason = (u32)res->a1;
+
 	switch (exit_reason) {
 	case GZVM_EXIT_MMIO:
 		return !gzvm_vcpu_handle_mmio(vcpu);
@@ -164,6 +167,9 @@ static bool gzvm_vcpu_handle_exit(struct gzvm_vcpu *vcpu, u32 exit_reason)
 		return false;
 	case GZVM_EXIT_IPI:
 		gzvm_vm_wake_all_vcpus(vcpu->gzvm);
+		return false;
+	case GZVM_EXIT_CHAN_DOORBELL:
+		gzvm_channel_doorbell(vcpu->gzvm, (u32)res->a2);
 		return false;
 	case GZVM_EXIT_UNKNOWN:
 	default:
@@ -199,7 +205,7 @@ static long gzvm_vcpu_run(struct gzvm_vcpu *vcpu, void __user *argp)
 		if (ret)
 			break;
 		trace_mtk_vcpu_exit(res.a1);
-		need_userspace = gzvm_vcpu_handle_exit(vcpu, (u32)res.a1);
+		need_userspace = gzvm_vcpu_handle_exit(vcpu, &res);
 		if (!need_userspace)
 			cond_resched();
 	}

@@ -57,6 +57,9 @@ long gzvm_dev_ioctl_check_extension(unsigned long arg)
 	case GZVM_CAP_VM_GPA_SIZE:
 		val = gzvm_gpa_bits();
 		break;
+	case GZVM_CAP_CHANNELS:
+		val = gzvm_channels_supported();
+		break;
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -377,6 +380,8 @@ static long gzvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 			return -EFAULT;
 		return gzvm_vm_ioctl_set_dtb_config(gzvm, &cfg);
 	}
+	case GZVM_CREATE_CHANNEL:
+		return gzvm_vm_ioctl_create_channel(gzvm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -524,6 +529,8 @@ static void gzvm_destroy_vm(struct gzvm *gzvm)
 	gzvm_destroy_vcpus(gzvm);
 
 	ret = gzvm_arch_destroy_vm(gzvm->vm_id);
+	/* the hypervisor closed its channels: wake their other ends */
+	gzvm_channels_vm_gone(gzvm);
 
 	mutex_lock(&gzvm_list_lock);
 	list_del(&gzvm->vm_list);
@@ -573,6 +580,12 @@ static const struct file_operations gzvm_vm_fops = {
 	.unlocked_ioctl = gzvm_vm_ioctl,
 	.llseek = noop_llseek,
 };
+
+/* The VM of a VM fd, or NULL for any other file. */
+struct gzvm *gzvm_vm_of_file(struct file *filp)
+{
+	return filp->f_op == &gzvm_vm_fops ? filp->private_data : NULL;
+}
 
 /*
  * How guest memory is provided to VMs created from now on (read at
