@@ -265,6 +265,32 @@ static int gz_irqfd(struct vm *vm, int fd, uint32_t spi)
 	return ioctl(vm->fd, GZVM_IRQFD, &irqfd) ? -errno : 0;
 }
 
+/* GZVM_CAP_CHANNELS is a global capability: asked on /dev/gzvm. */
+static int gz_create_channel(struct vm *vm, struct chan_params *p)
+{
+	struct gzvm_create_channel c;
+	__u64 cap = GZVM_CAP_CHANNELS;
+
+	if (!p) {
+		if (ioctl(vm->dev_fd, GZVM_CHECK_EXTENSION, &cap))
+			return -errno;
+		return cap == 1 ? 0 : -ENOTSUP;
+	}
+	c = (struct gzvm_create_channel){
+		.peer_fd = p->peer_fd < 0 ? GZVM_CHANNEL_PEER_HOST : p->peer_fd,
+		.depth = p->depth,
+		.msg_size = p->msg_size,
+		.irq = p->irq,
+		.peer_irq = p->peer_irq,
+		.fd = -1,
+	};
+	if (ioctl(vm->fd, GZVM_CREATE_CHANNEL, &c))
+		return -errno;
+	p->id = c.id;
+	p->host_fd = p->peer_fd < 0 ? c.fd : -1;
+	return 0;
+}
+
 static void gz_destroy(struct vm *vm)
 {
 	for (int i = 0; i < vm->nr_vcpus; i++) {
@@ -303,5 +329,6 @@ const struct backend backend_gzvm = {
 	.set_immediate_exit = gz_set_immediate_exit,
 	.ioeventfd = gz_ioeventfd,
 	.irqfd = gz_irqfd,
+	.create_channel = gz_create_channel,
 	.destroy = gz_destroy,
 };

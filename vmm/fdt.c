@@ -176,6 +176,9 @@ int build_fdt(struct vm *vm, void *fdt, size_t size)
 		TRY(fdt_end_node(fdt));
 	}
 
+	/* --channel: gzvm-channel-<n> */
+	TRY(channels_fdt(vm, fdt));
+
 	/* --bios: the variable bank (1) only; bank 0 holds the running firmware */
 	if (cfg->bios) {
 		snprintf(name, sizeof(name), "flash@%llx", (unsigned long long)FLASH_BANK1_BASE);

@@ -71,6 +71,14 @@ static const char usage_text[] =
 "                          registers are hidden from the host once it runs;\n"
 "                          a kernel signed by tools/gzvm-sign is verified and\n"
 "                          measured by the hypervisor; no virtio devices yet\n"
+"      --channel NAME,KIND[,depth=D][,size=S]\n"
+"                          a message channel (gzvm; repeatable, up to 8):\n"
+"                          NAME [a-z0-9_-]{1,20}, D messages per direction\n"
+"                          (1-255, default 64) of up to S bytes (1-1024,\n"
+"                          default 1024).  KIND host=PATH: with the host; each\n"
+"                          client of the unix socket PATH gets the host's end;\n"
+"                          listen=PATH / connect=PATH: with the VM of another\n"
+"                          gzvm-run given the other one (waits up to 60 s)\n"
 "  -v, --verbose           more messages on stderr\n"
 "  -h, --help              this text\n"
 "  -V, --version           the version\n"
@@ -200,6 +208,14 @@ static uint64_t parse_u64(const char *opt, const char *s)
 	return v;
 }
 
+static void add_channel(struct config *cfg, const char *spec)
+{
+	const char *why;
+
+	if (chan_spec_add(cfg->channels, &cfg->nr_channels, spec, &why))
+		usage_error("--channel %s: %s", spec, why);
+}
+
 static void add_net(struct config *cfg, const char *spec)
 {
 	struct net_spec ns;
@@ -225,7 +241,7 @@ static uint64_t parse_cid(const char *s)
 enum {
 	OPT_BACKEND = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_CONSOLE, OPT_DTB_OUT,
 	OPT_TIME_MARKER, OPT_DISK, OPT_NET, OPT_VSOCK, OPT_PROTECTED, OPT_RNG,
-	OPT_BIOS, OPT_BIOS_VARS,
+	OPT_BIOS, OPT_BIOS_VARS, OPT_CHANNEL,
 };
 
 static void parse_args(int argc, char **argv, struct config *cfg)
@@ -250,6 +266,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		{ "protected", no_argument, NULL, OPT_PROTECTED },
 		{ "bios", required_argument, NULL, OPT_BIOS },
 		{ "bios-vars", required_argument, NULL, OPT_BIOS_VARS },
+		{ "channel", required_argument, NULL, OPT_CHANNEL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -313,6 +330,7 @@ static void parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_BIOS: cfg->bios = optarg; break;
 		case OPT_BIOS_VARS: cfg->bios_vars = optarg; break;
 		case OPT_PROTECTED: cfg->protected_vm = true; break;
+		case OPT_CHANNEL: add_channel(cfg, optarg); break;
 		case 'v': cfg->verbose++; break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -516,6 +534,9 @@ static int setup(struct vm *vm)
 
 	if (create_virtio_devices(vm))
 		return -1;
+	/* after the transports (the doorbells take the next SPIs), before the DTB */
+	if (channels_setup(vm))
+		return -1;
 
 	/* the DTB, in guest RAM */
 	dtb = gpa_to_hva(vm, vm->dtb_gpa, vm->dtb_size);
@@ -566,6 +587,7 @@ static int setup(struct vm *vm)
 
 static void teardown(struct vm *vm)
 {
+	channels_teardown(vm);
 	vm->be->destroy(vm);
 	virtio_mmio_destroy_all(vm);
 	/* the memory only after the VM is gone (the driver unpins on close) */

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channel.h"
+
 #define VMM_NAME		"gzvm-run"
 
 #define GIC_DIST_BASE		0x08000000ULL
@@ -75,6 +77,15 @@ struct vcpu_exit {
 	char why[200];		/* EXIT_K_FATAL / CRASH: a description */
 };
 
+/* A message channel, backend-neutral (struct gzvm_create_channel). */
+struct chan_params {
+	int peer_fd;		/* the peer's VM fd, or -1: the host */
+	uint32_t depth, msg_size;
+	uint32_t irq, peer_irq;	/* doorbell SPI indexes (from 0) here and in the peer */
+	uint32_t id;		/* out: the channel id */
+	int host_fd;		/* out: the host's end, or -1 */
+};
+
 struct backend {
 	const char *name;
 	const char *dev;	/* device node */
@@ -108,6 +119,11 @@ struct backend {
 	int (*ioeventfd)(struct vm *vm, int fd, uint64_t addr, uint32_t len, uint64_t datamatch);
 	/* Writing fd pulses SPI spi (index from 0, INTID - 32).  0 or -errno. */
 	int (*irqfd)(struct vm *vm, int fd, uint32_t spi);
+	/*
+	 * Optional (NULL: the backend has no message channels): create one;
+	 * p NULL only asks whether the hypervisor has them.  0 or -errno.
+	 */
+	int (*create_channel)(struct vm *vm, struct chan_params *p);
 	void (*destroy)(struct vm *vm);
 };
 
@@ -169,6 +185,8 @@ struct config {
 	const char *bios;	/* firmware for flash bank 0 (firmware.c) */
 	const char *bios_vars;	/* file behind flash bank 1, or NULL */
 	bool protected_vm;	/* --protected */
+	struct chan_spec channels[MAX_CHANNELS];	/* --channel, in order (channel.c) */
+	int nr_channels;
 	int verbose;
 };
 
@@ -186,6 +204,7 @@ struct vm {
 	int nr_devs;
 	struct virtio_dev *virtio[MAX_VIRTIO_DEVS];	/* transport n at VIRTIO_MMIO_BASE + n * stride */
 	int nr_virtio;
+	struct chan_state *chans;	/* channel.c; NULL without --channel */
 
 	/* boot */
 	uint64_t entry;
