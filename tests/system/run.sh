@@ -131,6 +131,7 @@ fi
 # (/lib/gzvm/guest-known.sha256). guest-disk.ext4 is the virtio-blk disk.
 GUEST_MODULES=virtio_mmio,virtio_blk,virtio_console,virtio-rng,virtio_net,vmw_vsock_virtio_transport,ext4
 VMM=$WORK/vmm/gzvm-run
+GZVM_CHAN=$WORK/vmm/gzvm-chan	# message channels' test tool (vmm/gzvm_chan.c), host and guest
 VMM_OK=0
 GDIR=$WORK/guest
 mkdir -p "$GDIR/files" "$GDIR/disk-root"
@@ -152,18 +153,19 @@ vmm_files() {
 	mkdir -p "$GDIR/$1"
 	ln -f "${!var}" "$GDIR/$1/guest-Image" 2>/dev/null ||
 		cp "${!var}" "$GDIR/$1/guest-Image"
-	# the protected guest's virtio DMA bounce (guest/gzvm_shared_dma.c)
-	local shared_dma=$GDIR/$1/kmod/gzvm_shared_dma.ko
+	# the protected guest's virtio DMA bounce (guest/gzvm_shared_dma.c) and
+	# the guest's end of message channels (guest/gzvm_channel.c, insmod by the tests)
+	local shared_dma=$GDIR/$1/kmod/gzvm_shared_dma.ko chan_ko=$GDIR/$1/kmod/gzvm_channel.ko
 	if ! "$ROOT/tools/build-kmod.sh" "$ROOT/guest" "$1" "$GDIR/$1/kmod" -- W=1 \
 		>"$WORK/guest-kmod-$1.log" 2>&1 || grep -q 'warning:' "$WORK/guest-kmod-$1.log"; then
-		echo "system: building gzvm_shared_dma.ko for $1 failed (or warned):" >&2
+		echo "system: building gzvm_shared_dma.ko and gzvm_channel.ko for $1 failed (or warned):" >&2
 		cat "$WORK/guest-kmod-$1.log" >&2
-		shared_dma=
+		shared_dma='' chan_ko=''
 	fi
 	if ! "$ROOT/tools/mkinitramfs.sh" -o "$GDIR/$1/guest-initramfs.cpio.gz" \
 		--modules "$1" "$GUEST_MODULES" "$ROOT/tests/system/guest-init.sh" \
 		"$GDIR/files/known.txt" ${VSOCK_ECHO:+"$VSOCK_ECHO"} ${shared_dma:+"$shared_dma"} \
-		>>"$WORK/vmm.log" 2>&1; then
+		${chan_ko:+"$chan_ko"} "$GZVM_CHAN" >>"$WORK/vmm.log" 2>&1; then
 		echo "system: building the guest initramfs for $1 failed:" >&2
 		cat "$WORK/vmm.log" >&2
 		return 0
@@ -179,7 +181,7 @@ vmm_files() {
 		sig=$GDIR/$1/guest-Image.gzvmsig
 	fi
 	echo "$VMM" "$GDIR/$1/guest-initramfs.cpio.gz" "$GDIR/$1/guest-Image" \
-		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4" $VSOCK_ECHO $sig
+		"$GDIR/guest-known.sha256" "$GDIR/guest-disk.ext4" $VSOCK_ECHO "$GZVM_CHAN" $sig
 }
 # shellcheck disable=SC1091
 . "$ROOT/build/deps/deps.env"
