@@ -312,11 +312,14 @@ static int channel_create_hyp(struct gzvm_channel *ch, struct gzvm *gzvm,
 	return ret;
 }
 
-/* Publish @ch and, for a host channel, its fd (the fd then owns @ch). */
+/*
+ * Publish @ch and, for a host channel, make its fd (which then owns @ch):
+ * the fd, 0 for a channel between two VMs, or -errno.
+ */
 static int channel_install(struct gzvm_channel *ch)
 {
 	struct arm_smccc_res res;
-	int fd = -1;
+	int fd = 0;
 
 	if (ch->host_end) {
 		fd = anon_inode_getfd("gzvm-channel", &host_end_fops, ch,
@@ -372,7 +375,7 @@ int gzvm_vm_ioctl_create_channel(struct gzvm *gzvm,
 		return ret;
 
 	args.id = ch->id;
-	args.fd = ret;
+	args.fd = peer ? -1 : ret;
 	/* the channel exists now; a bad pointer only loses the caller its answer */
 	if (copy_to_user(argp, &args, sizeof(args)))
 		return -EFAULT;
