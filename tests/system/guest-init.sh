@@ -49,6 +49,24 @@
 #               (/lib/gzvm/vsock_echo): out=vsock_echo: echoed N bytes
 #   vsock-client  (vmm_net_vsock) send 1 MiB to the host's (CID 2) vsock
 #               port 1235 and check the echo: out=vsock_echo: OK ...
+#   chan-load   (vmm_channels) insmod /lib/gzvm/gzvm_channel.ko: out= the
+#               /dev/gzvm-chan-* devices it made from the device tree
+#   chan-pump   every channel but "full" at once: gzvm-chan pump of
+#               gzvmguest.chan_n (100000) 64-byte messages each way, with
+#               sequence numbers and checksums: out=pumped NAME... (those
+#               whose pump said OK), then each pump's line "NAME: ..."
+#   chan-ping-NAME / chan-echo-NAME  gzvm-chan ping (round trips, in
+#               counter ticks) or echo of gzvmguest.chan_pings (2000)
+#               64-byte messages on /dev/gzvm-chan-NAME
+#   chan-full   gzvm-chan full on /dev/gzvm-chan-full, whose host end never
+#               reads: out=gzvm-chan: full after DEPTH messages
+#   chan-oversize  a 1025-byte write on /dev/gzvm-chan-ah: EMSGSIZE
+#   chan-probe  insmod /lib/gzvm/gzvm_chanprobe.ko (channel ids it was not
+#               given, random ids, bad sends): out= its kernel log line
+#   chan-rate-NAME  a pump of gzvmguest.chan_rate_n (20000) 64-byte messages
+#               each way on /dev/gzvm-chan-NAME alone: out= its line
+#   vsock-ping / vsock-pump  gzvm-chan over vsock to the host (CID 2), ports
+#               1240 (ping, as chan-ping) and 1241 (pump, as chan-rate)
 # Output of the commands other than the first line goes to the console
 # prefixed "gzvm-guest: | ", so that a failure can be understood.
 echo "gzvm-guest: /init running, uptime $(cut -d' ' -f1 /proc/uptime) s"
@@ -76,6 +94,45 @@ run() {
 }
 
 t_cpus() { grep -c ^processor /proc/cpuinfo; }
+
+# --- message channels (vmm_channels) ---
+CHAN=/lib/gzvm/gzvm-chan
+t_chan_load() {
+	insmod /lib/gzvm/gzvm_channel.ko || return 1
+	ls /dev | grep '^gzvm-chan-' | tr '\n' ' '
+	echo
+}
+t_chan_pump() {
+	_n=$(param chan_n 100000) _pids='' _st=0 _ok=''
+	for _d in /dev/gzvm-chan-*; do
+		[ "$_d" = /dev/gzvm-chan-full ] && continue
+		$CHAN -t 900 "$_d" pump "$_n" 64 >"/tmp/pump-${_d#/dev/gzvm-chan-}" 2>&1 &
+		_pids="$_pids $!"
+	done
+	for _p in $_pids; do wait "$_p" || _st=1; done
+	for _f in /tmp/pump-*; do
+		grep -q 'pump OK' "$_f" && _ok="$_ok ${_f#/tmp/pump-}"
+	done
+	echo "pumped$_ok"
+	for _f in /tmp/pump-*; do sed "s|^|${_f#/tmp/pump-}: |" "$_f"; done
+	return $_st
+}
+t_chan() { # t_chan COMMAND NAME: chan-ping-NAME, chan-echo-NAME
+	$CHAN -t 600 "/dev/gzvm-chan-$2" "$1" "$(param chan_pings 2000)" ${3:+"$3"}
+}
+t_vsock_chan() { # t_vsock_chan COMMAND PORT
+	case $1 in
+	ping) $CHAN -t 600 "vsock:2:$2" ping "$(param chan_pings 2000)" 64 ;;
+	*) $CHAN -t 900 "vsock:2:$2" pump "$(param chan_rate_n 20000)" 64 ;;
+	esac
+}
+t_chan_probe() {
+	insmod /lib/gzvm/gzvm_chanprobe.ko || return 1
+	# its summary first, then what it found
+	dmesg | grep 'gzvm_chanprobe:' | sed 's/^.*gzvm_chanprobe:/gzvm_chanprobe:/' >/tmp/probe
+	tail -n1 /tmp/probe
+	sed '$d' /tmp/probe
+}
 t_cmd() {
 	# a status of the pipeline's last command, and its first line is the hash
 	grep 7 /lib/gzvm/known.txt | tail -n 1000 | sha256sum | cut -d' ' -f1
@@ -243,6 +300,16 @@ for t in $(param test cpus | tr ',' ' '); do
 	cpus | cmd | fail | modules | busabort | measurement) run "$t" "t_$t" ;;
 	shared-dma | disk-sum | disk-write | disk-read | disk-ro | ddbench) run "$t" "t_$(echo "$t" | tr - _)" ;;
 	net | net2 | vsock-rebind | vsock-server | vsock-client) run "$t" "t_$(echo "$t" | tr - _)" ;;	# net and vsock
+	chan-load) run "$t" t_chan_load ;;
+	chan-pump) run "$t" t_chan_pump ;;
+	chan-ping-*) run "$t" t_chan ping "${t#chan-ping-}" 64 ;;
+	chan-echo-*) run "$t" t_chan echo "${t#chan-echo-}" ;;
+	chan-rate-*) run "$t" $CHAN -t 900 "/dev/gzvm-chan-${t#chan-rate-}" pump "$(param chan_rate_n 20000)" 64 ;;
+	chan-full) run "$t" $CHAN /dev/gzvm-chan-full full ;;
+	chan-oversize) run "$t" $CHAN /dev/gzvm-chan-ah oversize 1025 ;;
+	chan-probe) run "$t" t_chan_probe ;;
+	vsock-ping) run "$t" t_vsock_chan ping 1240 ;;
+	vsock-pump) run "$t" t_vsock_chan pump 1241 ;;
 	*) echo "gzvm-guest: result $t status=127 out=unknown test" ;;
 	esac
 done

@@ -584,6 +584,134 @@ vmm_net_vsock() {
 	tunctl -d tap1 >/dev/null
 }
 # --- end vmm net and vsock ---
+
+# --- vmm channels (gzvm-run --channel, gzvm_channel.ko, gzvm-chan) ---
+# vmm_channels: two guests, A and B, and the host on message channels:
+#   ah    A - host        (gzvm-run A: --channel ah,host=SOCKET)
+#   ab    A - B           (A: --channel ab,listen=SOCKET, B: ab,connect=SOCKET)
+#   bh    B - host
+#   full  A - host, depth 16, whose host end nobody reads
+# 1. every channel but full carries $CH_N 64-byte messages each way at once,
+#    with sequence numbers and checksums (gzvm-chan pump at both ends):
+#    none lost, duplicated, reordered or corrupt; the messages per second;
+# 2. round trips of 64-byte messages (gzvm-chan ping, the virtual counter's
+#    ticks): A with the host on ah, A with B on ab (B echoes), and the same
+#    over virtio-vsock between A and the host; then, alone on the board, a
+#    pump of $CH_RATE_N messages each way between A and the host, on ah and
+#    on vsock: messages per second of the two on the same guest;
+# 3. back-pressure: A fills full (16 messages, then EAGAIN); a 1025-byte
+#    write is EMSGSIZE; gzvm_chanprobe in A tries every other id below 2^14
+#    (B's channels among them), random ids and bad sends: all refused.
+CH_CID=45
+chan_vmm() { # chan_vmm NAME TESTS OPTIONS...: gzvm-run in the background, status in its log
+	_cn=$1 _ct=$2
+	shift 2
+	(
+		timeout 1500 /lib/gzvm/gzvm-run --backend gzvm --kernel /lib/gzvm/guest-Image \
+			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 192M --cpus 1 \
+			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=$_ct gzvmguest.end=poweroff gzvmguest.chan_n=$CH_N gzvmguest.chan_pings=$CH_PINGS gzvmguest.chan_rate_n=$CH_RATE_N" \
+			"$@" </dev/null >/tmp/vmm-chan-$_cn.log 2>&1
+		echo "gzvm-run-status=$?" >>/tmp/vmm-chan-$_cn.log
+	) &
+}
+chan_host() { # chan_host NAME CHANNEL COMMAND...: gzvm-chan on the host, in the background
+	_hn=$1
+	shift
+	(
+		/lib/gzvm/gzvm-chan -t 1800 "$@" >/tmp/chan-host-$_hn.txt 2>&1 &
+		echo $! >/tmp/chan-host-$_hn.pid
+		wait $!
+		echo "status=$?" >>/tmp/chan-host-$_hn.txt
+	) &
+}
+chan_host_wait() { # chan_host_wait NAME SECONDS: until its gzvm-chan ended
+	fw_wait /tmp/chan-host-$1.txt "status=" "$2"
+}
+vmm_channels() {
+	# gzvmtest.chan_n: run.sh gives the main configuration 100000, the others
+	# fewer; GZVM_SELFTEST_CHAN_N, _CHAN_PINGS, _CHAN_RATE_N (run.sh forwards them)
+	# override, for a quick look
+	CH_N=${GZVM_SELFTEST_CHAN_N:-$(param chan_n 100000)}
+	CH_PINGS=${GZVM_SELFTEST_CHAN_PINGS:-2000} CH_RATE_N=${GZVM_SELFTEST_CHAN_RATE_N:-20000}
+	_s=/tmp/gzvm-ch
+	rm -f $_s-* /tmp/chan-host-* /tmp/vmm-chan-*
+	/lib/gzvm/gzvm-run --backend gzvm --kernel /lib/gzvm/guest-Image --channel 'Bad,host=/tmp/x' \
+		</dev/null >/tmp/vmm-chan-bad.txt 2>&1
+	_rc=$?
+	check "vmm: $1: --channel with a bad name is a usage error (2)" \
+		"status $_rc: $(head -n1 /tmp/vmm-chan-bad.txt)" [ $_rc -eq 2 ]
+	echo "gzvm-test: vmm: channels: guests A and B, $CH_N messages each way per channel, $CH_PINGS round trips, $CH_RATE_N for the rates"
+	chan_host vsock-ping vsock-listen:1240 echo "$CH_PINGS"
+	chan_host vsock-pump vsock-listen:1241 pump "$CH_RATE_N" 64
+	chan_vmm A modules,chan-load,chan-pump,chan-ping-ah,chan-ping-ab,vsock-ping,chan-rate-ah,vsock-pump,chan-full,chan-oversize,chan-probe \
+		--channel "ah,host=$_s-ah" --channel "ab,listen=$_s-ab" \
+		--channel "full,host=$_s-full,depth=16" --vsock-cid $CH_CID
+	_pa=$!
+	chan_vmm B chan-load,chan-pump,chan-echo-ab --channel "bh,host=$_s-bh" --channel "ab,connect=$_s-ab"
+	_pb=$!
+	chan_host ah-pump "$_s-ah" pump "$CH_N" 64
+	chan_host bh-pump "$_s-bh" pump "$CH_N" 64
+	chan_host_wait ah-pump 1500
+	chan_host ah-echo "$_s-ah" echo "$CH_PINGS"
+	chan_host_wait ah-echo 1200
+	chan_host ah-rate "$_s-ah" pump "$CH_RATE_N" 64
+	wait $_pa
+	wait $_pb
+	for _h in ah-pump bh-pump ah-echo ah-rate vsock-ping vsock-pump; do
+		if ! chan_host_wait $_h 60; then
+			echo "gzvm-test: vmm: channels: host $_h did not end: killed"
+			kill "$(cat /tmp/chan-host-$_h.pid)" 2>/dev/null
+			chan_host_wait $_h 10
+		fi
+		sed "s/^/gzvm-test: vmm: channels: host $_h: /" /tmp/chan-host-$_h.txt
+	done
+	for _v in A B; do
+		tr -d '\r' </tmp/vmm-chan-$_v.log | sed "s/^/vmm-chan-$_v: /"
+		_rc=$(grep -o 'gzvm-run-status=[0-9]*' /tmp/vmm-chan-$_v.log | cut -d= -f2)
+		check "vmm: $1: channels: gzvm-run of guest $_v exits 0 after its tests" "status '$_rc'" [ "$_rc" = 0 ]
+	done
+	VMM_OUT=/tmp/vmm-chan-A.log _vn=chan-A
+	check_result $1 chan-load "status=0 out=gzvm-chan-ab gzvm-chan-ah gzvm-chan-full " \
+		"gzvm_channel.ko makes a device for each of its three channels"
+	check_result $1 chan-pump "status=0 out=pumped ab ah" "pumps on ah and ab, both OK"
+	for _c in ah ab; do
+		_got=$(tr -d '\r' <$VMM_OUT | grep -m1 "^gzvm-guest: | $_c: gzvm-chan: pump")
+		echo "gzvm-test: vmm: channels: guest A $_c: ${_got#gzvm-guest: | }"
+		check "vmm: $1: channels: A's $CH_N messages each way on $_c: none lost, duplicated, reordered or corrupt" \
+			"got '$_got'" [ -n "$(echo "$_got" | grep "pump OK sent=$CH_N received=$CH_N lost=0 duplicated=0 reordered=0 corrupt=0")" ]
+	done
+	for _t in chan-ping-ah chan-ping-ab vsock-ping chan-rate-ah vsock-pump; do
+		_got=$(guest_result $_t)
+		echo "gzvm-test: vmm: channels: A $_t: $_got"
+		check "vmm: $1: channels: A's $_t completes" "got '$_got'" \
+			[ -n "$(echo "$_got" | grep -E "^status=0 out=gzvm-chan: (ping OK n=$CH_PINGS|pump OK sent=$CH_RATE_N received=$CH_RATE_N lost=0 duplicated=0 reordered=0 corrupt=0)")" ]
+	done
+	check_result $1 chan-full "status=0 out=gzvm-chan: full after 16 messages" \
+		"a channel nobody reads reports back-pressure after its 16 places"
+	check_result $1 chan-oversize "status=0 out=gzvm-chan: oversize 1025: EMSGSIZE" \
+		"a 1025-byte message is refused (EMSGSIZE)"
+	_got=$(guest_result chan-probe)
+	check "vmm: $1: channels: A's calls on ids it was not given, random ids and bad sends all fail (-3)" \
+		"got '$_got'" [ -n "$(echo "$_got" | grep '^status=0 out=gzvm_chanprobe: OK: 3 own channels')" ]
+	VMM_OUT=/tmp/vmm-chan-B.log _vn=chan-B
+	check_result $1 chan-load "status=0 out=gzvm-chan-ab gzvm-chan-bh " \
+		"gzvm_channel.ko makes a device for each of its two channels"
+	check_result $1 chan-pump "status=0 out=pumped ab bh" "pumps on ab and bh, both OK"
+	_got=$(guest_result chan-echo-ab)
+	check "vmm: $1: channels: B echoes A's $CH_PINGS round trips on ab" "got '$_got'" \
+		[ "$_got" = "status=0 out=gzvm-chan: echoed $CH_PINGS messages" ]
+	for _h in ah-pump:$CH_N bh-pump:$CH_N ah-rate:$CH_RATE_N vsock-pump:$CH_RATE_N; do
+		check "vmm: $1: channels: the host's ${_h%:*}: ${_h#*:} messages each way, none lost, duplicated, reordered or corrupt" \
+			"$(head -n1 /tmp/chan-host-${_h%:*}.txt)" \
+			grep -q "pump OK sent=${_h#*:} received=${_h#*:} lost=0 duplicated=0 reordered=0 corrupt=0" /tmp/chan-host-${_h%:*}.txt
+	done
+	for _h in ah-echo vsock-ping; do
+		check "vmm: $1: channels: the host's $_h echoed $CH_PINGS messages" \
+			"$(head -n1 /tmp/chan-host-$_h.txt)" grep -q "echoed $CH_PINGS messages" /tmp/chan-host-$_h.txt
+	done
+	check "vmm: $1: channels: the sockets are gone with gzvm-run" "$(ls $_s-* 2>&1)" [ -z "$(ls $_s-* 2>/dev/null)" ]
+}
+# --- end vmm channels ---
 # gzvmtest.mode=kvm: the host runs at EL2 without the hypervisor (KVM);
 # only the guests, on the kvm backend.
 if [ "$MODE" = kvm ]; then
@@ -848,6 +976,7 @@ if [ -f $GZKO ]; then
 		vmm_virtio gzvm	# vmm virtio
 		vmm_virtio gzvm protected
 		vmm_net_vsock gzvm	# vmm net and vsock
+		vmm_channels gzvm	# vmm channels
 		vpool_after=$(cat /sys/kernel/debug/gzvm/hyp_pool_used 2>/dev/null)
 		lent=$(cat /sys/kernel/debug/gzvm/hyp_lent_mem 2>/dev/null)
 		check "vmm: hypervisor pool back to $vpool_before bytes and nothing lent after the guests" \

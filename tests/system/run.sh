@@ -162,10 +162,18 @@ vmm_files() {
 		cat "$WORK/guest-kmod-$1.log" >&2
 		shared_dma='' chan_ko=''
 	fi
+	# a guest that tries channels it was not given (tests/system/modules/guesttest)
+	local probe_ko=$GDIR/$1/guesttest/gzvm_chanprobe.ko
+	if ! "$ROOT/tools/build-kmod.sh" "$ROOT/tests/system/modules/guesttest" "$1" "$GDIR/$1/guesttest" \
+		-- W=1 >"$WORK/guesttest-kmod-$1.log" 2>&1 || grep -q 'warning:' "$WORK/guesttest-kmod-$1.log"; then
+		echo "system: building gzvm_chanprobe.ko for $1 failed (or warned):" >&2
+		cat "$WORK/guesttest-kmod-$1.log" >&2
+		probe_ko=''
+	fi
 	if ! "$ROOT/tools/mkinitramfs.sh" -o "$GDIR/$1/guest-initramfs.cpio.gz" \
 		--modules "$1" "$GUEST_MODULES" "$ROOT/tests/system/guest-init.sh" \
 		"$GDIR/files/known.txt" ${VSOCK_ECHO:+"$VSOCK_ECHO"} ${shared_dma:+"$shared_dma"} \
-		${chan_ko:+"$chan_ko"} "$GZVM_CHAN" >>"$WORK/vmm.log" 2>&1; then
+		${chan_ko:+"$chan_ko"} ${probe_ko:+"$probe_ko"} "$GZVM_CHAN" >>"$WORK/vmm.log" 2>&1; then
 		echo "system: building the guest initramfs for $1 failed:" >&2
 		cat "$WORK/vmm.log" >&2
 		return 0
@@ -401,6 +409,8 @@ run_config() {
 		fi
 		[[ $mode == kvm ]] || TIMEOUT=$((TIMEOUT + FW_TIMEOUT))
 	fi
+	# vmm channels: 100000 messages each way in the main configuration, a quick round elsewhere
+	if [[ $base == max-smp4-k61 ]]; then append+=" gzvmtest.chan_n=100000"; else append+=" gzvmtest.chan_n=2000"; fi
 	local args=(--cpu "$cpu" --smp "$smp" --kernel "$ktag"
 		--initrd "${INITRD[$ktag]}" --timeout "$TIMEOUT" --log "$log"
 		--append "$append")
