@@ -48,6 +48,12 @@ printf '  %-40s %s\n' "boots with a host oops, BUG or WARNING" \
 printf '  %-40s %s\n' "VMs cycled (lifecycle, stress)" \
 	"$(( $(sum_of 'lifecycle: ' ' cycles in ') + $(sum_of 'stress: ' ' VMs created, run and destroyed') ))"
 printf '  %-40s %s\n' "VMMs killed by SIGKILL (killvmm)" "$(sum_of 'killvmm: ' ' children killed')"
+# every message a channel pump received in order and intact (vmm_channels), at either end
+chan_ok=' lost=0 duplicated=0 reordered=0 corrupt=0'
+printf '  %-40s %s\n' "channel messages checked (vmm_channels)" \
+	"$(( $(sum_of 'channels: host [ab]h-[a-z]+: gzvm-chan: pump OK sent=[0-9]+ received=' "$chan_ok") +
+	     $(sum_of 'channels: guest A a[hb]: a[hb]: gzvm-chan: pump OK sent=[0-9]+ received=' "$chan_ok") +
+	     $(sum_of 'channels: A chan-rate-ah: status=0 out=gzvm-chan: pump OK sent=[0-9]+ received=' "$chan_ok") ))"
 printf '  %-40s %s\n' "bytes leaked (hyp pool, lent, donated)" "$(leaked_bytes)"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 && $passed -gt 0 ]]
