@@ -154,6 +154,7 @@ struct fz_thread {
 	struct task_struct *task;
 	unsigned int cpu;
 	bool sealed;			/* its sealed VM ran */
+	u16 sealed_id;			/* that VM's id */
 	struct rnd_state rnd;
 	unsigned long budget;
 	struct page *pool, *runs, *bufs;
@@ -383,6 +384,22 @@ static u64 pick_pfns(struct fz_thread *t, u64 *nr, bool *bad)
 	for (u64 i = first; i < first + *nr; i++)
 		*bad |= page_faults(pool_pa(t) + (i << PAGE_SHIFT));	/* our sealed VM holds it */
 	return (pool_pa(t) >> PAGE_SHIFT) + first;
+}
+
+/* our sealed VM: slot 0 holds the first half of the pool, page i at GUEST_GPA + i pages */
+#define SEALED_PAGES	(1 << (FZ_POOL_ORDER - 1))
+
+/*
+ * Does MAP_GUEST x[] name pages of our sealed VM at the very frames they
+ * are mapped at already?  That is a second fault on mapped pages, which
+ * the hypervisor answers OK without changing anything: not a use of them.
+ */
+static bool remaps_sealed(struct fz_thread *t, const u64 *x)
+{
+	u64 page = x[3] - (pool_pa(t) >> PAGE_SHIFT), frame = x[4] - (GUEST_GPA >> PAGE_SHIFT);
+
+	return t->sealed && x[1] == t->sealed_id && x[2] == 0 && page == frame &&
+	       page < SEALED_PAGES && x[5] <= SEALED_PAGES - page;
 }
 
 /* A guest frame in the window the fuzzer's memslots cover, or anywhere. */
@@ -637,6 +654,7 @@ static void make_call(struct fz_thread *t, struct call *c)
 		c->x[2] = one_in(t, 8) ? any_value(t) : below(t, 4);
 		c->x[3] = pick_pfns(t, &c->x[5], &c->bad_memory);
 		c->x[4] = pick_gfn(t);
+		c->bad_memory &= !remaps_sealed(t, c->x);
 		break;
 	case FN_MAP_GUEST_BLOCK:
 		c->x[1] = pick_vm(t, false);
@@ -678,6 +696,8 @@ static void forget_vm(struct fz_thread *t, struct fz_vm *v)
 {
 	forget_vcpus(t, v);
 	clear_bit(v->id, ours);
+	if (v->id == t->sealed_id)
+		t->sealed_id = 0;	/* its id may name another VM of ours next */
 	v->id = 0;
 }
 
@@ -832,9 +852,6 @@ static void free_thread(struct fz_thread *t)
 
 /* ---- a sealed VM of our own ---------------------------------------------------- */
 
-/* half the pool: the rest stays for the fuzz */
-#define SEALED_PAGES	(1 << (FZ_POOL_ORDER - 1))
-
 static long hvc_args(u32 fid, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	u64 x[8] = { fid, a1, a2, a3, a4, a5 };
@@ -894,6 +911,7 @@ static const char *sealed_vm(struct fz_thread *t)
 				  v->id, i);
 	}
 	t->sealed = true;
+	t->sealed_id = v->id;
 	return NULL;
 }
 
