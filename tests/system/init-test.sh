@@ -586,7 +586,9 @@ vmm_net_vsock() {
 # --- end vmm net and vsock ---
 
 # --- vmm channels (gzvm-run --channel, gzvm_channel.ko, gzvm-chan) ---
-# vmm_channels: two guests, A and B, and the host on message channels:
+# vmm_channels: two guests, A and B (protected, from the signed kernel: the
+# hypervisor copies its messages, nothing is shared), and the host on
+# message channels:
 #   ah    A - host        (gzvm-run A: --channel ah,host=SOCKET)
 #   ab    A - B           (A: --channel ab,listen=SOCKET, B: ab,connect=SOCKET)
 #   bh    B - host
@@ -603,11 +605,11 @@ vmm_net_vsock() {
 #    write is EMSGSIZE; gzvm_chanprobe in A tries every other id below 2^14
 #    (B's channels among them), random ids and bad sends: all refused.
 CH_CID=45
-chan_vmm() { # chan_vmm NAME TESTS OPTIONS...: gzvm-run in the background, status in its log
-	_cn=$1 _ct=$2
-	shift 2
+chan_vmm() { # chan_vmm NAME KERNEL TESTS OPTIONS...: gzvm-run in the background, status in its log
+	_cn=$1 _ck=$2 _ct=$3
+	shift 3
 	(
-		timeout 1500 /lib/gzvm/gzvm-run --backend gzvm --kernel /lib/gzvm/guest-Image \
+		timeout 1500 /lib/gzvm/gzvm-run --backend gzvm --kernel "$_ck" \
 			--initrd /lib/gzvm/guest-initramfs.cpio.gz --memory 192M --cpus 1 \
 			--cmdline "console=ttyAMA0 quiet panic=-1 gzvmguest.test=$_ct gzvmguest.end=poweroff gzvmguest.chan_n=$CH_N gzvmguest.chan_pings=$CH_PINGS gzvmguest.chan_rate_n=$CH_RATE_N" \
 			"$@" </dev/null >/tmp/vmm-chan-$_cn.log 2>&1
@@ -643,11 +645,13 @@ vmm_channels() {
 	echo "gzvm-test: vmm: channels: guests A and B, $CH_N messages each way per channel, $CH_PINGS round trips, $CH_RATE_N for the rates"
 	chan_host vsock-ping vsock-listen:1240 echo "$CH_PINGS"
 	chan_host vsock-pump vsock-listen:1241 pump "$CH_RATE_N" 64
-	chan_vmm A modules,chan-load,chan-pump,chan-ping-ah,chan-ping-ab,vsock-ping,chan-rate-ah,vsock-pump,chan-full,chan-oversize,chan-probe \
+	chan_vmm A /lib/gzvm/guest-Image modules,chan-load,chan-pump,chan-ping-ah,chan-ping-ab,vsock-ping,chan-rate-ah,vsock-pump,chan-full,chan-oversize,chan-probe \
 		--channel "ah,host=$_s-ah" --channel "ab,listen=$_s-ab" \
 		--channel "full,host=$_s-full,depth=16" --vsock-cid $CH_CID
 	_pa=$!
-	chan_vmm B chan-load,chan-pump,chan-echo-ab --channel "bh,host=$_s-bh" --channel "ab,connect=$_s-ab"
+	cat /lib/gzvm/guest-Image /lib/gzvm/guest-Image.gzvmsig >/tmp/guest-Image.signed
+	chan_vmm B /tmp/guest-Image.signed measurement,chan-load,chan-pump,chan-echo-ab --protected \
+		--channel "bh,host=$_s-bh" --channel "ab,connect=$_s-ab"
 	_pb=$!
 	chan_host ah-pump "$_s-ah" pump "$CH_N" 64
 	chan_host bh-pump "$_s-bh" pump "$CH_N" 64
@@ -693,7 +697,9 @@ vmm_channels() {
 	_got=$(guest_result chan-probe)
 	check "vmm: $1: channels: A's calls on ids it was not given, random ids and bad sends all fail (-3)" \
 		"got '$_got'" [ -n "$(echo "$_got" | grep '^status=0 out=gzvm_chanprobe: OK: 3 own channels')" ]
-	VMM_OUT=/tmp/vmm-chan-B.log _vn=chan-B
+	VMM_OUT=/tmp/vmm-chan-B.log _vn=chan-B-protected
+	check_result $1 measurement "status=0 out=$(sha256sum /lib/gzvm/guest-Image | cut -d' ' -f1)" \
+		"runs protected: sealed and measured by the hypervisor (its kernel's SHA-256)"
 	check_result $1 chan-load "status=0 out=gzvm-chan-ab gzvm-chan-bh " \
 		"gzvm_channel.ko makes a device for each of its two channels"
 	check_result $1 chan-pump "status=0 out=pumped ab bh" "pumps on ab and bh, both OK"
